@@ -247,3 +247,38 @@ def test_simulated_walk_at_the_hips_reads_one_g_and_steps_at_the_foot_contact_ra
         strides.append(np.diff(landings) / fps)
     stride_s = float(np.median(np.concatenate(strides)))
     assert step_hz_sensor == pytest.approx(2.0 / stride_s, rel=0.05)
+
+
+def _load_script(name: str) -> object:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_simulate_bvh_script_writes_a_csv_at_the_requested_rate(tmp_path: Path) -> None:
+    rows = "\n".join(f"{2.0 * k} 90 0 0 0 0" for k in range(31))  # 1 s at 2 cm/frame
+    bvh = tmp_path / "one.bvh"
+    bvh.write_text(
+        "HIERARCHY\nROOT Hips\n{\n OFFSET 0 0 0\n"
+        " CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation\n"
+        " End Site\n {\n  OFFSET 0 10 0\n }\n}\n"
+        f"MOTION\nFrames: 31\nFrame Time: 0.0333333\n{rows}\n"
+    )
+    out = tmp_path / "out.csv"
+    script = _load_script("simulate_bvh")
+    argv = [str(bvh), "--rate", "50", "--rotation-deg", "90,0,0", "--acc-noise", "0",
+            "--gyro-noise", "0", "--out", str(out)]  # fmt: skip
+    assert script.main(argv) == 0  # type: ignore[attr-defined]
+    table = np.loadtxt(out, delimiter=",", skiprows=1)
+    assert out.read_text().splitlines()[0] == HEADER_WITH_GYRO
+    np.testing.assert_allclose(np.diff(table[:, 0]), 0.02, atol=1e-6)
+    # Constant velocity, no rotation: gravity only. The segment's y axis is BVH's up, so the
+    # segment reads (0, g, 0); the sensor turned +90 deg about x reads Rx(-90) (0, g, 0).
+    np.testing.assert_allclose(table[:, 1:4], np.tile([0, 0, -G], (len(table), 1)), atol=1e-3)
+    np.testing.assert_allclose(table[:, 4:7], 0.0, atol=1e-6)
+    assert script.main([str(bvh), "--joint", "Knee", "--out", str(out)]) == 2  # type: ignore[attr-defined]
