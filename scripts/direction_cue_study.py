@@ -100,6 +100,7 @@ class Cues:
     waist: dict[str, float]  # axis estimator -> corr(pitch rate, travel acceleration)
     axis_deg: dict[str, float]  # axis estimator -> angle of the travel axis in (e1, e2)
     thigh: float  # corr(a_up, d/dt |w|^2)
+    thigh_phase: float  # where the |w|^2 peak falls after an a_up peak, fraction of a step
     trace: float  # axis-free (w x up) . a_h, normalised
     rms_up: float  # m/s^2, vertical dynamic acceleration
     rms_ap: float  # m/s^2, along the pca travel axis
@@ -140,6 +141,7 @@ def compute_cues(acc: Arr, gyro: Arr, fs: float, true_travel: Arr | None = None)
         waist[name] = float(corr(ct * w_h[:, 1] - st * w_h[:, 0], ct * a_h[:, 0] + st * a_h[:, 1]))
     speed2 = (w**2).sum(axis=1)
     thigh = float(corr(a_up, np.gradient(speed2) * fs))
+    thigh_phase = _lag_of_peak(a_up, speed2, 2 * lag) % lag / lag
     trace_num = (w_h[:, 1] * a_h[:, 0] - w_h[:, 0] * a_h[:, 1]).mean()
     trace = float(trace_num / np.sqrt((w_h**2).sum(1).mean() * (a_h**2).sum(1).mean()))
     skew = {
@@ -154,6 +156,7 @@ def compute_cues(acc: Arr, gyro: Arr, fs: float, true_travel: Arr | None = None)
         waist=waist,
         axis_deg={k: float(np.rad2deg(v) % 180) for k, v in angles.items()},
         thigh=thigh,
+        thigh_phase=float(thigh_phase),
         trace=trace,
         rms_up=float(np.sqrt((a_up**2).mean())),
         rms_ap=float(np.sqrt((ap**2).mean())),
@@ -163,6 +166,15 @@ def compute_cues(acc: Arr, gyro: Arr, fs: float, true_travel: Arr | None = None)
         skew=skew,
         up=(float(up[0]), float(up[1]), float(up[2])),
     )
+
+
+def _lag_of_peak(x: Arr, y: Arr, max_lag: int) -> int:
+    """Lag (samples, 0..max_lag-1) maximising sum x[t] y[t + lag] (FFT cross-correlation)."""
+    n = x.size
+    fx = np.fft.rfft(x - x.mean(), 2 * n)
+    fy = np.fft.rfft(y - y.mean(), 2 * n)
+    xc = np.fft.irfft(np.conj(fx) * fy)[:max_lag]
+    return int(np.argmax(xc))
 
 
 def _derivative_skew(x: Arr) -> float:
@@ -342,6 +354,11 @@ def print_tables(sim: list[Row], real: list[Row]) -> None:
             print(f"  {kind:11s} {_stats(v)}")
     for title, getter in (
         ("Thigh timing cue corr(a_up, d|w|^2/dt)", lambda c: c.thigh),
+        (
+            "Thigh timing cue, phase form: sin(2 pi x), x = delay of the |w|^2 peak after an "
+            "a_up peak in steps (>0: swing starts at the a_up peak)",
+            lambda c: float(np.sin(2 * np.pi * c.thigh_phase)),
+        ),
         ("Axis-free trace cue (w x up).a_h", lambda c: c.trace),
     ):
         print(f"\n=== {title} ===")
