@@ -472,3 +472,11 @@ def test_zones_cover_zero_to_ten_without_gaps() -> None:
 def test_progress_order_for_balance_lets_go_of_the_rails_before_speeding_up() -> None:
     target = SessionTarget(Modality.TREADMILL, 300.0, 0.5, rails=True)
     assert progress_order(Goal.BALANCE, target) == ("duration_s", "rails", "speed_m_s")
+
+
+def test_a_near_fall_earlier_at_this_level_restarts_the_count() -> None:
+    sessions = week()
+    sessions[1] = replace(sessions[1], near_falls=True)
+    decision = decide(KNEE_START, sessions, [morning(5)], goal=Goal.KNEE_PAIN)
+    assert decision.kind is DecisionKind.HOLD
+    assert any("1 of 3" in r.text for r in decision.reasons)

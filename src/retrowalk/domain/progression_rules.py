@@ -50,7 +50,6 @@ class History:
     last: LoggedSession | None
     last_checkins: tuple[CheckIn, ...]
     morning: CheckIn | None
-    run: tuple[LoggedSession, ...]
     clean_run: tuple[LoggedSession, ...]
 
     @classmethod
@@ -89,7 +88,6 @@ class History:
             last=ordered[-1] if ordered else None,
             last_checkins=last_owned,
             morning=next_morning(last_owned),
-            run=run,
             clean_run=tuple(reversed(clean_run)),
         )
 
