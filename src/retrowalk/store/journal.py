@@ -1,0 +1,185 @@
+"""What happens between sessions and around them: check-ins, outcome tests, decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from retrowalk.domain.models import CheckIn, Decision, OutcomeKind, OutcomeResult, Reason
+from retrowalk.errors import InvalidInput, NotFound
+from retrowalk.store._base import Repository, aware, checked_id, page
+from retrowalk.store.codec import decode, decode_value, encode, encode_value
+from retrowalk.store.records import StoredCheckIn, StoredDecision, StoredOutcome
+from retrowalk.store.tables import CheckInRow, DecisionRow, OutcomeTestRow
+
+REASONS = tuple[Reason, ...]
+
+
+class CheckInRepository(Repository):
+    """Next-morning check-ins, one per walker and date.
+
+    ``add`` refuses a second check-in for the same date with ``Conflict`` (nothing is silently
+    overwritten); ``replace`` is the explicit correction of that date's check-in.
+    """
+
+    def add(self, walker_id: str, checkin: CheckIn, *, id: str | None = None) -> StoredCheckIn:
+        row = CheckInRow(id=checked_id("checkin.id", id), walker_id=walker_id)
+        _set_checkin(row, checkin)
+        with self._guarded(f"check-in of walker {walker_id} on {checkin.on.isoformat()}"):
+            self._session.add(row)
+        return _checkin(row)
+
+    def replace(self, walker_id: str, checkin: CheckIn) -> StoredCheckIn:
+        """Overwrite the check-in of ``checkin.on`` (``NotFound`` if there is none)."""
+        row = self._row_on(walker_id, checkin.on)
+        if row is None:
+            raise NotFound(f"no check-in of walker {walker_id} on {checkin.on.isoformat()}")
+        with self._guarded(f"check-in of walker {walker_id} on {checkin.on.isoformat()}"):
+            _set_checkin(row, checkin)
+        return _checkin(row)
+
+    def on(self, walker_id: str, day: date) -> StoredCheckIn | None:
+        row = self._row_on(walker_id, day)
+        return None if row is None else _checkin(row)
+
+    def list(
+        self, walker_id: str, *, since: date | None = None, until: date | None = None
+    ) -> list[StoredCheckIn]:
+        """Check-ins in date order; ``since`` and ``until`` are inclusive."""
+        statement = select(CheckInRow).where(CheckInRow.walker_id == walker_id)
+        if since is not None:
+            statement = statement.where(CheckInRow.on_date >= since)
+        if until is not None:
+            statement = statement.where(CheckInRow.on_date <= until)
+        statement = statement.order_by(CheckInRow.on_date)
+        return [_checkin(row) for row in self._session.scalars(statement)]
+
+    def _row_on(self, walker_id: str, day: date) -> CheckInRow | None:
+        statement = select(CheckInRow).where(
+            CheckInRow.walker_id == walker_id, CheckInRow.on_date == day
+        )
+        return self._session.scalars(statement).first()
+
+
+def _set_checkin(row: CheckInRow, checkin: CheckIn) -> None:
+    if isinstance(checkin.on, datetime) or not isinstance(checkin.on, date):
+        raise InvalidInput("checkin.on", checkin.on, "a calendar date")
+    row.on_date = checkin.on
+    row.pain_next_morning_nprs = checkin.pain_next_morning_nprs
+    row.usual_pain_nprs = checkin.usual_pain_nprs
+    row.swelling = checkin.swelling
+    row.giving_way = checkin.giving_way
+
+
+def _checkin(row: CheckInRow) -> StoredCheckIn:
+    checkin = CheckIn(
+        on=row.on_date,
+        pain_next_morning_nprs=row.pain_next_morning_nprs,
+        usual_pain_nprs=row.usual_pain_nprs,
+        swelling=row.swelling,
+        giving_way=row.giving_way,
+    )
+    return StoredCheckIn(row.id, row.walker_id, checkin)
+
+
+class OutcomeRepository(Repository):
+    def add(
+        self,
+        walker_id: str,
+        outcome: OutcomeResult,
+        *,
+        details: dict[str, Any] | None = None,
+        id: str | None = None,
+        taken_at: datetime | None = None,
+    ) -> StoredOutcome:
+        row = OutcomeTestRow(
+            id=checked_id("outcome.id", id),
+            walker_id=walker_id,
+            kind=OutcomeKind(outcome.kind).value,
+            taken_at=aware("outcome.taken_at", taken_at or self._clock()),
+            value=outcome.value,
+            unit=outcome.unit,
+            details=encode_value(details or {}, dict[str, Any], path="outcome.details"),
+            interpretation=encode_value(
+                outcome.interpretation, REASONS, path="outcome.interpretation"
+            ),
+        )
+        with self._guarded(f"outcome test of walker {walker_id}"):
+            self._session.add(row)
+        return _outcome(row)
+
+    def list(self, walker_id: str, *, kind: OutcomeKind | None = None) -> list[StoredOutcome]:
+        statement = select(OutcomeTestRow).where(OutcomeTestRow.walker_id == walker_id)
+        if kind is not None:
+            statement = statement.where(OutcomeTestRow.kind == OutcomeKind(kind).value)
+        statement = statement.order_by(OutcomeTestRow.taken_at, OutcomeTestRow.id)
+        return [_outcome(row) for row in self._session.scalars(statement)]
+
+
+def _outcome(row: OutcomeTestRow) -> StoredOutcome:
+    outcome = OutcomeResult(
+        kind=OutcomeKind(row.kind),
+        value=row.value,
+        unit=row.unit,
+        interpretation=decode_value(row.interpretation, REASONS, path="outcome.interpretation"),
+    )
+    return StoredOutcome(row.id, row.walker_id, row.taken_at, outcome, dict(row.details))
+
+
+class DecisionRepository(Repository):
+    def add(
+        self,
+        walker_id: str,
+        decision: Decision,
+        *,
+        session_id: str | None = None,
+        id: str | None = None,
+        made_at: datetime | None = None,
+    ) -> StoredDecision:
+        encoded = encode(decision)
+        row = DecisionRow(
+            id=checked_id("decision.id", id),
+            walker_id=walker_id,
+            made_at=aware("decision.made_at", made_at or self._clock()),
+            kind=encoded["kind"],
+            reasons=encoded["reasons"],
+            changes=encoded["changes"],
+            next_target=encoded["next_target"],
+            session_id=session_id,
+        )
+        with self._guarded(f"decision of walker {walker_id}"):
+            self._session.add(row)
+        return _decision(row)
+
+    def latest(self, walker_id: str) -> StoredDecision | None:
+        statement = (
+            select(DecisionRow)
+            .where(DecisionRow.walker_id == walker_id)
+            .order_by(DecisionRow.made_at.desc(), DecisionRow.id.desc())
+            .limit(1)
+        )
+        row = self._session.scalars(statement).first()
+        return None if row is None else _decision(row)
+
+    def list(
+        self, walker_id: str, *, limit: int | None = None, offset: int = 0
+    ) -> list[StoredDecision]:
+        statement = (
+            select(DecisionRow)
+            .where(DecisionRow.walker_id == walker_id)
+            .order_by(DecisionRow.made_at, DecisionRow.id)
+        )
+        return [_decision(row) for row in self._session.scalars(page(statement, limit, offset))]
+
+
+def _decision(row: DecisionRow) -> StoredDecision:
+    data = {
+        "kind": row.kind,
+        "reasons": row.reasons,
+        "changes": row.changes,
+        "next_target": row.next_target,
+    }
+    decision = decode(Decision, data, path="decision")
+    return StoredDecision(row.id, row.walker_id, row.made_at, decision, row.session_id)

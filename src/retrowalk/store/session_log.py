@@ -1,0 +1,242 @@
+"""Logged sessions: edits and deletions keep history, concurrent edits cannot overwrite each
+other.
+
+Every session has a ``version`` (1 when logged). ``edit`` and ``delete`` name the version the
+caller read (``expected_version``; an API's ETag / If-Match): the change is one
+``UPDATE ... WHERE id = :id AND version = :expected``, so a second writer holding an old
+version matches no row and gets ``Conflict`` (HTTP 409) while the stored data stays as the
+first writer left it. Before changing, the previous state is written to
+``session_log_revision`` with its version and the reason. Deletion is soft (``deleted_at``).
+
+The walker's UTC offset of ``performed_at`` is stored beside the UTC instant so the session
+comes back at the local time it was logged with.
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime, timedelta, timezone
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
+
+from retrowalk.domain.models import LoggedSession, Modality
+from retrowalk.errors import Conflict, NotFound
+from retrowalk.store._base import Repository, aware, checked_id, new_id, page
+from retrowalk.store.codec import decode, encode, encode_value
+from retrowalk.store.records import SessionRevision, SessionSource, StoredSession
+from retrowalk.store.tables import SessionLogRevisionRow, SessionLogRow
+
+# LoggedSession fields stored in columns of the same name (performed_at is handled apart).
+_COLUMNS = (
+    "modality",
+    "duration_s",
+    "distance_m",
+    "speed_m_s",
+    "incline_pct",
+    "load_kg",
+    "rails",
+    "rpe",
+    "pain_during_nprs",
+    "pain_after_nprs",
+    "near_falls",
+    "fell",
+    "swelling",
+    "giving_way",
+    "chest_symptoms",
+    "notes",
+)
+
+
+def _columns(session: LoggedSession) -> dict[str, Any]:
+    performed_at = aware("session.performed_at", session.performed_at)
+    offset = performed_at.utcoffset()
+    assert offset is not None
+    values: dict[str, Any] = {name: getattr(session, name) for name in _COLUMNS}
+    values["modality"] = Modality(session.modality).value
+    values["performed_at"] = performed_at
+    values["performed_at_utc_offset_s"] = int(offset.total_seconds())
+    return values
+
+
+def _logged(row: SessionLogRow) -> LoggedSession:
+    local = timezone(timedelta(seconds=row.performed_at_utc_offset_s))
+    values = {name: getattr(row, name) for name in _COLUMNS}
+    values["modality"] = Modality(row.modality)
+    return LoggedSession(performed_at=row.performed_at.astimezone(local), **values)
+
+
+def _stored(row: SessionLogRow) -> StoredSession:
+    return StoredSession(
+        id=row.id,
+        walker_id=row.walker_id,
+        program_id=row.program_id,
+        version=row.version,
+        source=SessionSource(row.source),
+        session=_logged(row),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+        details=dict(row.details),
+    )
+
+
+class SessionLogRepository(Repository):
+    def add(
+        self,
+        walker_id: str,
+        session: LoggedSession,
+        *,
+        program_id: str | None = None,
+        source: SessionSource = SessionSource.MANUAL,
+        details: dict[str, Any] | None = None,
+        id: str | None = None,
+        created_at: datetime | None = None,
+    ) -> StoredSession:
+        now = aware("session.created_at", created_at or self._clock())
+        row = SessionLogRow(
+            id=checked_id("session.id", id),
+            walker_id=walker_id,
+            program_id=program_id,
+            source=SessionSource(source).value,
+            details=encode_value(details or {}, dict[str, Any], path="session.details"),
+            version=1,
+            created_at=now,
+            updated_at=now,
+            deleted_at=None,
+            **_columns(session),
+        )
+        with self._guarded(f"session of walker {walker_id}"):
+            self._session.add(row)
+        return _stored(row)
+
+    def get(self, session_id: str, *, include_deleted: bool = False) -> StoredSession:
+        row = self._session.get(SessionLogRow, session_id)
+        if row is None or (row.deleted_at is not None and not include_deleted):
+            raise NotFound(f"session {session_id} not found")
+        return _stored(row)
+
+    def list(
+        self,
+        walker_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        include_deleted: bool = False,
+        newest_first: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[StoredSession]:
+        """Sessions in ``performed_at`` order; ``since`` inclusive, ``until`` exclusive."""
+        statement = select(SessionLogRow).where(SessionLogRow.walker_id == walker_id)
+        if not include_deleted:
+            statement = statement.where(SessionLogRow.deleted_at.is_(None))
+        if since is not None:
+            statement = statement.where(SessionLogRow.performed_at >= aware("since", since))
+        if until is not None:
+            statement = statement.where(SessionLogRow.performed_at < aware("until", until))
+        order = (SessionLogRow.performed_at, SessionLogRow.created_at, SessionLogRow.id)
+        statement = statement.order_by(*(c.desc() for c in order) if newest_first else order)
+        return [_stored(row) for row in self._session.scalars(page(statement, limit, offset))]
+
+    def count(self, walker_id: str, *, include_deleted: bool = False) -> int:
+        statement = (
+            select(func.count())
+            .select_from(SessionLogRow)
+            .where(SessionLogRow.walker_id == walker_id)
+        )
+        if not include_deleted:
+            statement = statement.where(SessionLogRow.deleted_at.is_(None))
+        return int(self._session.scalar(statement) or 0)
+
+    def edit(
+        self,
+        session_id: str,
+        session: LoggedSession,
+        *,
+        expected_version: int,
+        reason: str = "edited",
+        details: dict[str, Any] | None = None,
+    ) -> StoredSession:
+        """Replace a session's data; the previous state becomes a revision. ``details=None``
+        keeps the stored details."""
+        values = _columns(session)
+        if details is not None:
+            values["details"] = encode_value(details, dict[str, Any], path="session.details")
+        return self._change(session_id, expected_version, reason, values)
+
+    def delete(
+        self, session_id: str, *, expected_version: int, reason: str = "deleted"
+    ) -> StoredSession:
+        """Soft delete: the session disappears from lists and ``get``; its history stays."""
+        return self._change(session_id, expected_version, reason, {"deleted_at": self._clock()})
+
+    def revisions(self, session_id: str) -> builtins.list[SessionRevision]:
+        """Earlier states of a session, oldest first."""
+        statement = (
+            select(SessionLogRevisionRow)
+            .where(SessionLogRevisionRow.session_id == session_id)
+            .order_by(SessionLogRevisionRow.version)
+        )
+        return [_revision(row) for row in self._session.scalars(statement)]
+
+    def _change(
+        self, session_id: str, expected_version: int, reason: str, values: dict[str, Any]
+    ) -> StoredSession:
+        current = self.get(session_id)
+        if current.version != expected_version:
+            raise _stale(session_id, current.version, expected_version)
+        now = self._clock()
+        statement = (
+            update(SessionLogRow)
+            .where(
+                SessionLogRow.id == session_id,
+                SessionLogRow.version == expected_version,
+                SessionLogRow.deleted_at.is_(None),
+            )
+            .values(version=SessionLogRow.version + 1, updated_at=now, **values)
+            .execution_options(synchronize_session=False)
+        )
+        revision = SessionLogRevisionRow(
+            id=new_id(),
+            session_id=session_id,
+            version=current.version,
+            recorded_at=now,
+            reason=reason,
+            data={
+                "session": encode(current.session),
+                "details": current.details,
+                "program_id": current.program_id,
+            },
+        )
+        with self._guarded(f"session {session_id}"):
+            result = cast(CursorResult[Any], self._session.execute(statement))
+            if result.rowcount != 1:
+                # Another writer committed between our read and our write.
+                raise _stale(session_id, None, expected_version)
+            self._session.add(revision)
+        row = self._session.get(SessionLogRow, session_id)
+        assert row is not None
+        self._session.refresh(row)
+        return _stored(row)
+
+
+def _stale(session_id: str, stored: int | None, expected: int) -> Conflict:
+    now = f"is at version {stored}" if stored is not None else "was changed meanwhile"
+    return Conflict(
+        f"session {session_id} {now}, not {expected}: someone else changed it; "
+        "reload it and try again"
+    )
+
+
+def _revision(row: SessionLogRevisionRow) -> SessionRevision:
+    data = row.data
+    return SessionRevision(
+        session_id=row.session_id,
+        version=row.version,
+        recorded_at=row.recorded_at,
+        reason=row.reason,
+        previous=decode(LoggedSession, data["session"], path="revision.session"),
+        previous_details=dict(data.get("details") or {}),
+        previous_program_id=data.get("program_id"),
+    )
