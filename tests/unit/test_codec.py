@@ -39,7 +39,7 @@ from retrowalk.domain.models import (
 )
 from retrowalk.errors import InvalidInput
 from retrowalk.store import records
-from retrowalk.store.codec import decode, encode
+from retrowalk.formats.codec import decode, encode
 
 # --- strategies built from the dataclasses' type hints ---------------------------------------
 

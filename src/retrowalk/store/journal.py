@@ -10,7 +10,7 @@ from sqlalchemy import select
 from retrowalk.domain.models import CheckIn, Decision, OutcomeKind, OutcomeResult, Reason
 from retrowalk.errors import InvalidInput, NotFound
 from retrowalk.store._base import Repository, aware, checked_id, page
-from retrowalk.store.codec import decode, decode_value, encode, encode_value
+from retrowalk.formats.codec import decode, decode_value, encode, encode_value
 from retrowalk.store.records import StoredCheckIn, StoredDecision, StoredOutcome
 from retrowalk.store.tables import CheckInRow, DecisionRow, OutcomeTestRow
 

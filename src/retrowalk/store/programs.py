@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, select, update
 from retrowalk.domain.models import Goal, Program, SessionTarget
 from retrowalk.errors import Conflict, NotFound
 from retrowalk.store._base import Repository, aware, checked_id
-from retrowalk.store.codec import decode, encode
+from retrowalk.formats.codec import decode, encode
 from retrowalk.store.records import ProgramStatus, StoredProgram
 from retrowalk.store.tables import ProgramRow
 

@@ -2,7 +2,7 @@
 into domain objects and records.
 
 Portable between SQLite and PostgreSQL: ids are UUID strings (``String(36)``) so an export and
-import keeps them; JSON columns hold codec output (``store.codec``); enum columns hold the enums'
+import keeps them; JSON columns hold codec output (``formats.codec``); enum columns hold the enums'
 stable string values; times are timezone-aware and stored as UTC (``UtcDateTime``). A logged
 session keeps the walker's own UTC offset beside its instant so its local time survives.
 

@@ -338,3 +338,12 @@ def _decode_dataclass(data: Any, cls: type, path: str) -> Any:
         return cls(**kwargs)
     except (KeyError, ValueError, TypeError) as exc:
         raise InvalidInput(path, "(the object)", str(exc).strip("'\"")) from exc
+
+
+def to_jsonable(value: Any) -> Any:
+    """Any dataclass, or a sequence of them, as JSON-safe data (for output documents)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return encode(value)
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item) for item in value]
+    return encode_value(value, type(value))
