@@ -75,7 +75,12 @@ def path_distance_m(
 
 
 def smooth_moving_average(values: ArrayLike, window_samples: int) -> FloatArray:
-    """Centred moving average over ``window_samples`` samples (ends padded with end values).
+    """Centred moving average over ``window_samples`` samples.
+
+    An even window is reduced by one sample so it stays centred. The ends are padded by odd
+    reflection about the end values: a steady climb stays steady up to the last sample
+    (padding with the end value would flatten the ends and lose part of the climb), and the
+    first and last smoothed values equal the raw ones.
 
     Example: ``smooth_moving_average([0, 0, 3, 0, 0], 3)`` is ``[0, 1, 1, 1, 0]``.
     """
@@ -85,8 +90,11 @@ def smooth_moving_average(values: ArrayLike, window_samples: int) -> FloatArray:
     if array.size == 0 or window_samples == 1:
         return array.copy()
     window = min(window_samples, array.size)
-    left = (window - 1) // 2
-    padded = np.pad(array, (left, window - 1 - left), mode="edge")
+    window -= 1 - window % 2  # an odd number of samples, so the window stays centred
+    if window == 1:
+        return array.copy()
+    half = window // 2
+    padded = np.pad(array, half, mode="reflect", reflect_type="odd")
     kernel = np.full(window, 1.0 / window)
     return np.convolve(padded, kernel, mode="valid")
 
