@@ -369,3 +369,26 @@ def test_records_going_back_in_time_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(UnsupportedFile, match="record times go backwards at record 6"):
         read_fit(write(tmp_path, "backwards.fit", data))
+
+
+def test_summary_only_file_reads_the_device_totals_without_records(tmp_path: Path) -> None:
+    session = {
+        "start_time": START,
+        "sport": SPORT_WALKING,
+        "total_elapsed_time": 600.0,
+        "total_timer_time": 540.0,
+        "total_distance": 700.0,
+        "total_cycles": 300,
+    }
+    data = fit_bytes(
+        [
+            ("file_id", {"type": FILE_ACTIVITY, "manufacturer": 1, "time_created": START}),
+            ("session", session),
+        ]
+    )
+    summary = read_fit(write(tmp_path, "summary-only.fit", data))
+    assert (summary.elapsed_s, summary.timer_s, summary.distance_m) == (600.0, 540.0, 700.0)
+    assert summary.steps == 600  # 300 strides
+    assert summary.mean_speed_m_s == pytest.approx(700.0 / 540.0)
+    assert summary.track is None
+    assert not any("records" in note for note in summary.notes)

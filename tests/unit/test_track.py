@@ -153,6 +153,11 @@ def test_without_times_only_distance_is_known() -> None:
     assert stats.elapsed_s is None and stats.moving_s is None and stats.mean_speed_m_s is None
 
 
+def test_an_empty_track_knows_nothing() -> None:
+    stats = TrackAnalyzer().analyze([], time_s=[], altitude_m=[])
+    assert stats.elapsed_s is None and stats.distance_m is None and stats.elevation_gain_m is None
+
+
 def test_time_going_backwards_is_invalid_input() -> None:
     with pytest.raises(InvalidInput, match="non-decreasing"):
         TrackAnalyzer().analyze([0.0, 1.0, 2.0], time_s=[0.0, 2.0, 1.0])

@@ -58,8 +58,10 @@ class ActivitySummary:
     Times in seconds, distances in metres, speeds in m/s, grades in percent, cadence in
     steps (not strides) per minute. ``elapsed_s`` runs from start to end, pauses included;
     ``timer_s`` excludes pauses (the device timer, or GPX segment time); ``moving_s`` excludes
-    standing still. ``file_totals`` holds the file's own summary values as the file states
-    them (FIT session message fields; empty for GPX); readers check their totals against it.
+    standing still; ``mean_speed_m_s`` is distance over moving time (over timer time when the
+    moving time is unknown). ``mean_grade_pct`` is 100 x elevation gain / distance.
+    ``file_totals`` holds the file's own summary values as the file states them (FIT session
+    message fields; empty for GPX); readers check their totals against it.
     """
 
     source_path: str

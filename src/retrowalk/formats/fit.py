@@ -3,7 +3,10 @@
 Decoding is fitdecode's, with every checksum checked. The totals (elapsed and timer time,
 distance, climb, steps) are the device's own, from the session messages (or the laps, or at
 worst the records), because the device measured at a finer resolution than the records it kept;
-the reader recomputes them from the records and notes any disagreement.
+the reader recomputes them from the records and notes any disagreement. Measured on
+../shared/data/fit: the records span within 1.15 s of the session's elapsed time (record times
+have 1 s resolution; Edge 800 indoor session 2263 s vs 2261.85 s) and end at its distance
+exactly, on every readable file.
 
 Damaged files are refused, never half-read: a truncated file (its checksum cannot be
 verified, even when its session summary happens to be complete), a corrupt header (also of a
@@ -12,7 +15,11 @@ file again from the device is the fix, and importing part of a walk would be a s
 
 Cadence: in FIT, walking and running ``cadence`` counts strides (one foot) per minute, with
 ``fractional_cadence`` for the fraction; steps per minute are twice that. ``total_strides``
-(``total_cycles``) in the session likewise counts strides.
+(``total_cycles``) in the session likewise counts strides. On the Garmin fenix 5 walk the
+watch's stride total gives 82 steps while its cadence records imply about 93 (+14 %); the
+reader keeps the device's count and notes the gap. Its cadence, 121.8 steps/min from the
+records, is within 1.1 steps/min of twice the stride cadence listed by another decoder
+(garmin-fenix-5-walk-records.csv, 120.7).
 """
 
 from __future__ import annotations
