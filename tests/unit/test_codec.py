@@ -38,8 +38,8 @@ from retrowalk.domain.models import (
     Verdict,
 )
 from retrowalk.errors import InvalidInput
-from retrowalk.store import records
 from retrowalk.formats.codec import decode, encode
+from retrowalk.store import records
 
 # --- strategies built from the dataclasses' type hints ---------------------------------------
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from retrowalk.domain.models import CheckIn, Decision, OutcomeKind, OutcomeResult, Reason
 from retrowalk.errors import InvalidInput, NotFound
-from retrowalk.store._base import Repository, aware, checked_id, page
 from retrowalk.formats.codec import decode, decode_value, encode, encode_value
+from retrowalk.store._base import Repository, aware, checked_id, page
 from retrowalk.store.records import StoredCheckIn, StoredDecision, StoredOutcome
 from retrowalk.store.tables import CheckInRow, DecisionRow, OutcomeTestRow
 

@@ -9,8 +9,8 @@ from sqlalchemy import CursorResult, select, update
 
 from retrowalk.domain.models import Goal, Program, SessionTarget
 from retrowalk.errors import Conflict, NotFound
-from retrowalk.store._base import Repository, aware, checked_id
 from retrowalk.formats.codec import decode, encode
+from retrowalk.store._base import Repository, aware, checked_id
 from retrowalk.store.records import ProgramStatus, StoredProgram
 from retrowalk.store.tables import ProgramRow
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from retrowalk.domain.models import Goal, Reason, ScreeningAnswers, ScreeningResult, Verdict
 from retrowalk.errors import Conflict, NotFound
-from retrowalk.store._base import Repository, aware, checked_id, page
 from retrowalk.formats.codec import decode, decode_value, encode, encode_value
+from retrowalk.store._base import Repository, aware, checked_id, page
 from retrowalk.store.imported_files import ImportRepository
 from retrowalk.store.journal import CheckInRepository, DecisionRepository, OutcomeRepository
 from retrowalk.store.programs import FIRST_SESSION, ProgramRepository

@@ -22,8 +22,8 @@ from sqlalchemy import CursorResult, func, select, update
 
 from retrowalk.domain.models import LoggedSession, Modality
 from retrowalk.errors import Conflict, NotFound
-from retrowalk.store._base import Repository, aware, checked_id, new_id, page
 from retrowalk.formats.codec import decode, encode, encode_value
+from retrowalk.store._base import Repository, aware, checked_id, new_id, page
 from retrowalk.store.records import SessionRevision, SessionSource, StoredSession
 from retrowalk.store.tables import SessionLogRevisionRow, SessionLogRow
 

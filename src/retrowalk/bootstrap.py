@@ -1,0 +1,143 @@
+"""The composition root: the one place that wires the store into the services.
+
+Interfaces (CLI, web) get a ``Services`` object and never touch the store directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from retrowalk.domain.models import (
+    CheckIn,
+    LoggedSession,
+    ScreeningAnswers,
+    SessionTarget,
+    StartMethod,
+)
+from retrowalk.domain.outcomes import BackwardWalkPopulation
+from retrowalk.services import onboarding, outcomes, progress, sessions
+from retrowalk.services.uow import UowFactory
+from retrowalk.services.views import (
+    CheckInResult,
+    Enrolment,
+    LogResult,
+    NextView,
+    PlanView,
+    ProgressView,
+    RecordedOutcome,
+    ScreeningOutcome,
+)
+from retrowalk.settings import Settings
+from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
+
+
+class Services:
+    """Every use case, bound to one database. ``walker`` is a display name or None (the only
+    walker). Times are passed in so the services never read a clock of their own."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+        self.uow: UowFactory = partial(UnitOfWork, session_factory)
+
+    def close(self) -> None:
+        close_store(self._factory)
+
+    # onboarding
+    def enrol(
+        self, name: str, answers: ScreeningAnswers, *, weeks: int, now: datetime
+    ) -> Enrolment:
+        return onboarding.enrol(self.uow, name, answers, weeks=weeks, now=now)
+
+    def rescreen(
+        self, walker: str | None, answers: ScreeningAnswers, *, now: datetime
+    ) -> ScreeningOutcome:
+        return onboarding.rescreen(self.uow, walker, answers, now=now)
+
+    def plan(self, walker: str | None, *, now: datetime) -> PlanView:
+        return onboarding.plan(self.uow, walker, now=now)
+
+    # sessions and progression
+    def current_target(self, walker: str | None) -> SessionTarget | None:
+        return sessions.current_target(self.uow, walker)
+
+    def usual_pain(self, walker: str | None) -> int:
+        return sessions.usual_pain(self.uow, walker)
+
+    def log_session(
+        self, walker: str | None, session: LoggedSession, *, now: datetime
+    ) -> LogResult:
+        return sessions.log_session(self.uow, walker, session, now=now)
+
+    def check_in(
+        self,
+        walker: str | None,
+        checkin: CheckIn,
+        *,
+        today: date,
+        now: datetime,
+        replace: bool = False,
+    ) -> CheckInResult:
+        action = sessions.replace_check_in if replace else sessions.check_in
+        return action(self.uow, walker, checkin, today=today, now=now)
+
+    def resume(self, walker: str | None) -> bool:
+        return sessions.resume(self.uow, walker)
+
+    def next_session(
+        self, walker: str | None, *, now: datetime, what_if_pain: int | None = None
+    ) -> NextView:
+        return sessions.next_session(self.uow, walker, now=now, what_if_pain=what_if_pain)
+
+    def progress(self, walker: str | None) -> ProgressView:
+        return progress.progress(self.uow, walker)
+
+    # outcome tests
+    def record_3mbwt(
+        self,
+        walker: str | None,
+        time_s: float,
+        start: StartMethod,
+        population: BackwardWalkPopulation,
+        *,
+        taken_at: datetime,
+        now: datetime,
+    ) -> RecordedOutcome:
+        return outcomes.record_3mbwt(
+            self.uow, walker, time_s, start, population, taken_at=taken_at, now=now
+        )
+
+    def record_tug(
+        self, walker: str | None, time_s: float, *, taken_at: datetime, now: datetime
+    ) -> RecordedOutcome:
+        return outcomes.record_tug(self.uow, walker, time_s, taken_at=taken_at, now=now)
+
+    def record_koos12(
+        self,
+        walker: str | None,
+        answers: Mapping[str, int | None],
+        *,
+        taken_at: datetime,
+        now: datetime,
+    ) -> RecordedOutcome:
+        return outcomes.record_koos12(self.uow, walker, answers, taken_at=taken_at, now=now)
+
+    # export / import
+    def export_walker(self, walker: str | None, *, now: datetime) -> dict[str, Any]:
+        from retrowalk.services import exchange
+
+        return exchange.export_walker(self.uow, walker, now=now)
+
+    def import_document(self, document: Any, *, source: str) -> dict[str, Any]:
+        from retrowalk.services import exchange
+
+        return exchange.import_document(self.uow, document, source=source)
+
+
+def build_services(settings: Settings) -> Services:
+    """Open (and migrate) the configured database and hand back the services."""
+    return Services(open_store(settings.database_url))
