@@ -521,3 +521,35 @@ def test_windows_line_endings_are_read(tmp_path: Path) -> None:
     path = write_generic(tmp_path / "walk.csv", waist())
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     assert_same_samples(read_motion(path), waist())
+
+
+def _every_real_walk() -> list[tuple[str, Walk]]:
+    import pyarrow.csv as pacsv
+
+    walks = []
+    for folder in sorted((SHARED_DATA / "phone-steps").glob("*/accelerometer.csv")):
+        table = pacsv.read_csv(
+            folder, read_options=pacsv.ReadOptions(column_names=["t", "a", "x", "y", "z"])
+        )
+        ns = table.column("t").to_numpy() - table.column("t")[0].as_py()
+        acc = np.column_stack([table.column(c).to_numpy() for c in "xyz"])
+        walks.append((folder.parent.name, Walk(ns / 1e9, acc, None, ns)))
+    for path in sorted((SHARED_DATA / "waist-imu").glob("*_lb.txt")):
+        walks.append((path.name, waist_walk(path.name.removesuffix("_lb.txt"), seconds=600)))
+    return walks
+
+
+@pytest.mark.slow
+def test_units_and_gravity_are_detected_on_every_real_walk() -> None:
+    from retrowalk.formats.motion_units import AccUnit, check_acceleration
+    from tests.fixtures_sensor import gravity_of
+
+    walks = _every_real_walk()
+    assert len(walks) >= 48 + 60
+    for name, walk in walks:
+        in_m_s2 = check_acceleration(walk.acc_m_s2, walk.time_s)
+        in_g = check_acceleration(walk.acc_m_s2 / G, walk.time_s)
+        linear = check_acceleration(walk.acc_m_s2 - gravity_of(walk), walk.time_s)
+        assert (in_m_s2.unit, in_m_s2.gravity_included) == (AccUnit.M_S2, True), name
+        assert (in_g.unit, in_g.gravity_included) == (AccUnit.G, True), name
+        assert not linear.gravity_included, name

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 
 from retrowalk.formats.motion_units import (
     GRAVITY_FREE_MAX,
+    GRAVITY_FREE_MAX_RATIO,
     AccUnit,
     MotionDataError,
     align_stream,
@@ -78,7 +79,25 @@ def test_strong_linear_acceleration_is_gravity_free_even_when_its_magnitude_is_a
     assert 0.7 < np.median(np.linalg.norm(user, axis=1)) < 1.3
     check = check_acceleration(user, t)
     assert not check.gravity_included
-    assert check.gravity_estimate < GRAVITY_FREE_MAX
+    assert check.gravity_estimate < GRAVITY_FREE_MAX_RATIO * check.median_magnitude
+
+
+def test_gravity_free_data_with_a_small_bias_are_still_gravity_free() -> None:
+    # as real OS 'linear acceleration' leaves: a 0.6 m/s^2 offset under 4 m/s^2 of motion
+    t = time_s()
+    user = walking_user_acc(t, 6.0) + np.array([0.0, 0.35, 0.5])
+    check = check_acceleration(user, t)
+    assert check.gravity_estimate > GRAVITY_FREE_MAX
+    assert not check.gravity_included
+
+
+def test_gravity_drowned_in_motion_is_refused_rather_than_guessed() -> None:
+    t = time_s()
+    total = swinging_gravity(t) + walking_user_acc(t, 25.0)
+    med = np.median(np.linalg.norm(total, axis=1))
+    assert 0.4 < gravity_estimate(total, t) / med < 0.7  # neither clearly with nor without
+    with pytest.raises(MotionDataError, match="not consistent with gravity"):
+        check_acceleration(total, t)
 
 
 def test_gravity_free_data_assume_m_s2_and_say_so_unless_the_file_declares_a_unit() -> None:
