@@ -553,3 +553,30 @@ def test_units_and_gravity_are_detected_on_every_real_walk() -> None:
         assert (in_m_s2.unit, in_m_s2.gravity_included) == (AccUnit.M_S2, True), name
         assert (in_g.unit, in_g.gravity_included) == (AccUnit.G, True), name
         assert not linear.gravity_included, name
+
+
+def test_json_export_read_in_many_small_chunks_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrowalk.formats import sensor_logger
+
+    path = write_sensor_logger_json(tmp_path / "export.json", waist())
+    whole = read_motion(path)
+    monkeypatch.setattr(sensor_logger, "JSON_CHUNK_BYTES", 997)  # objects split everywhere
+    chunked = read_motion(path)
+    np.testing.assert_array_equal(chunked.acc_m_s2, whole.acc_m_s2)
+    np.testing.assert_array_equal(chunked.time_s, whole.time_s)
+
+
+def test_line_numbers_stay_right_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrowalk.formats import motion_io
+
+    monkeypatch.setattr(motion_io, "BLOCK_SIZE_BYTES", 4096)  # about 60 lines a block
+    path = _generic(tmp_path)
+    replace_line(path, 1500, "14.98,1.0,2.0,x9.7,0,0,0")
+    replace_line(path, 1400, "13.98,1.0,,9.7,0,0,0")
+    assert "column 'az' holds text 'x9.7' on line 1500" in refused(path).problem
+    replace_line(path, 1500, "14.98,1.0,2.0,9.7,0,0,0")
+    assert "column 'ay' is empty or NaN on line 1400" in refused(path).problem

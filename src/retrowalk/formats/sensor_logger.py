@@ -155,7 +155,7 @@ def _read_json(source: Source, meter: Progress) -> tuple[dict[str, _Rows], tuple
             body, carry = buffer[: end + 1], buffer[end + 1 :]
             body = body.lstrip(b", \t\r\n")
             if body:
-                _parse_json_chunk(source, _OBJECT_BOUNDARY.sub(b"}\n{", body), parts, counts)
+                _parse_json_chunk(source, body, parts, counts)
     tail = carry.strip(b", \t\r\n")
     if first:
         raise UnsupportedFile(source.display, "empty file")
@@ -183,18 +183,25 @@ def _read_json(source: Source, meter: Progress) -> tuple[dict[str, _Rows], tuple
     return rows, tuple(notes)
 
 
+def _ndjson_table(ndjson: bytes) -> pa.Table:
+    """One block of newline-separated flat objects as a table (whole chunk in one block)."""
+    options = pajson.ReadOptions(block_size=len(ndjson) + 1)
+    return pajson.read_json(io.BytesIO(ndjson), read_options=options)
+
+
 def _parse_json_chunk(
     source: Source,
-    ndjson: bytes,
+    body: bytes,
     parts: dict[str, list[dict[str, NDArray[np.generic]]]],
     counts: dict[str, int],
 ) -> None:
     try:
-        table = pajson.read_json(
-            io.BytesIO(ndjson), read_options=pajson.ReadOptions(block_size=len(ndjson) + 1)
-        )
-    except pa.ArrowInvalid as exc:
-        raise UnsupportedFile(source.display, f"not a readable JSON export: {exc}") from exc
+        table = _ndjson_table(body.replace(b"},", b"}\n"))  # the usual separator, at C speed
+    except pa.ArrowInvalid:
+        try:  # separators with spaces around the comma
+            table = _ndjson_table(_OBJECT_BOUNDARY.sub(b"}\n{", body))
+        except pa.ArrowInvalid as exc:
+            raise UnsupportedFile(source.display, f"not a readable JSON export: {exc}") from exc
     if "sensor" not in table.column_names:
         raise UnsupportedFile(source.display, "records without a 'sensor' field")
     sensor = table.column("sensor").cast(pa.string())
@@ -237,9 +244,19 @@ def _numbers(
 ) -> NDArray[np.generic]:
     """A JSON field as numbers (strings of numbers, or numbers); refuses naming the record."""
     values = column.combine_chunks()
+    if values.null_count:
+        i = int(np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))[0])
+        raise UnsupportedFile(
+            source.display, f"{record} {offset + i + 1}: field '{field}' is missing or null"
+        )
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        ok = pc.match_substring_regex(pc.utf8_trim_whitespace(values), _NUMBER)
-        bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False).astype(bool))
+        try:
+            return np.asarray(pc.cast(values, dtype).to_numpy(zero_copy_only=False))
+        except pa.ArrowInvalid:
+            pass  # spaces, an integer written as 1.7E18, or text: look closer
+        values = pc.utf8_trim_whitespace(values)
+        ok = pc.match_substring_regex(values, _NUMBER).to_numpy(zero_copy_only=False)
+        bad = np.flatnonzero(~ok.astype(bool))
         if bad.size:
             i = int(bad[0])
             raise UnsupportedFile(
@@ -247,17 +264,7 @@ def _numbers(
                 f"{record} {offset + i + 1}: field '{field}' holds {values[i].as_py()!r}, "
                 "where a number belongs",
             )
-        values = pc.utf8_trim_whitespace(values)
-        if (
-            pa.types.is_integer(dtype)
-            and not pc.all(pc.match_substring_regex(values, r"^[-+]?\d+$")).as_py()
-        ):
-            values = pc.cast(values, pa.float64())  # an integer written as 1.7E18
-    if values.null_count:
-        i = int(np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))[0])
-        raise UnsupportedFile(
-            source.display, f"{record} {offset + i + 1}: field '{field}' is missing or null"
-        )
+        values = pc.cast(values, pa.float64())
     return np.asarray(pc.cast(values, dtype).to_numpy(zero_copy_only=False))
 
 
