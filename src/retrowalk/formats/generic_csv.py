@@ -168,7 +168,6 @@ def _read(
     if layout.decimal_point == ",":
         notes.append(f"{source.display}: decimal commas read")
     return build_recording(
-        source.display,
         acc_stream,
         gyro=gyro_stream,
         source_format=source_format,

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from retrowalk.errors import UnsupportedFile
 
-BLOCK_SIZE_BYTES = 4 << 20
+BLOCK_SIZE_BYTES = 1 << 20
 HEAD_BYTES = 8192
 ProgressCallback = Callable[[int, int], None]
 

@@ -84,7 +84,6 @@ def align_onto(
 
 
 def build_recording(
-    display: str,
     acc: RawStream,
     *,
     gyro: RawStream | None,

@@ -139,7 +139,6 @@ def read_phyphox(bundle: Bundle, progress: ProgressCallback | None) -> MotionRec
     if layout is not None and layout.decimal_point == ",":
         notes.append(f"{csvs[acc_key].display}: semicolon-separated with decimal commas")
     return build_recording(
-        bundle.display,
         acc,
         gyro=gyro,
         source_format=FORMAT,

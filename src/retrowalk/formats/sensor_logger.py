@@ -329,7 +329,6 @@ def _assemble(
     elif acc_name == "Unknown" and lone is not None:
         all_notes.append(f"{acc.name}: not a standard Sensor Logger file name; gravity detected")
     return build_recording(
-        display,
         acc,
         gyro=streams.get("Gyroscope"),
         source_format=FORMAT,
