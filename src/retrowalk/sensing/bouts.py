@@ -73,7 +73,8 @@ class BoutDetector:
         window_s: float = 5.0,
         hop_s: float = 1.0,
         min_rms_m_s2: float = 0.3,
-        min_regularity: float = 0.5,
+        min_regularity: float = 0.6,
+        min_walking_windows: int = 3,
         step_period_range_s: tuple[float, float] = (0.3, 1.1),
         max_break_s: float = 3.0,
         margin_s: float = 0.5,
@@ -91,6 +92,8 @@ class BoutDetector:
             raise InvalidInput(
                 "step_period_range_s", step_period_range_s, f"0.1 <= min < max <= {window_s / 2}"
             )
+        if not 1 <= min_walking_windows <= 1000:
+            raise InvalidInput("min_walking_windows", min_walking_windows, "1 to 1000")
         if not max_break_s >= 0.0:
             raise InvalidInput("max_break_s", max_break_s, "0 or more seconds")
         if not margin_s >= 0.0:
@@ -99,6 +102,7 @@ class BoutDetector:
         self.hop_s = float(hop_s)
         self.min_rms_m_s2 = float(min_rms_m_s2)
         self.min_regularity = float(min_regularity)
+        self.min_walking_windows = int(min_walking_windows)
         self.step_period_range_s = (float(t_min), float(t_max))
         self.max_break_s = float(max_break_s)
         self.margin_s = float(margin_s)
@@ -166,6 +170,8 @@ class BoutDetector:
         duration_s = n / rate
         bouts: list[CandidateBout] = []
         for a, b in zip(firsts, lasts, strict=True):
+            if b - a + 1 < self.min_walking_windows:
+                continue
             start_s = max(c[a] - half, 0.0)
             end_s = min(c[b] + half, duration_s)
             # never extend a search range across a sampling gap

@@ -124,7 +124,8 @@ class StepCounter:
         if not bouts:
             return StepDetection(())
         size = max(round(self.rms_window_s * rate), 1)
-        local_rms = np.sqrt(uniform_filter1d(x * x, size=size, mode="nearest"))
+        mean_square = uniform_filter1d(x * x, size=size, mode="nearest")
+        local_rms = np.sqrt(np.maximum(mean_square, 0.0))  # running sums can dip below 0
         pieces: list[_Piece] = []
         for bout in bouts:
             pieces.extend(self._bout_pieces(x, local_rms, rate, bout))
