@@ -70,7 +70,8 @@ def evaluate(walk: real_walks.LabelledWalk, analysis: GaitAnalysis) -> WalkResul
     )
     outside = int(np.sum((times < a - 1.0) | (times > b + 1.0)))
     truth = walk.step_times_s[(walk.step_times_s >= a - 0.05) & (walk.step_times_s <= b + 0.05)]
-    true_cadence = 60.0 * (truth.size - 1) / (truth[-1] - truth[0])
+    # reference steps (no switch bounces) over the time from the first to the last step
+    true_cadence = 60.0 * (walk.steps_reference - 1) / (truth[-1] - truth[0])
     found_steps = sum(x.steps for x in overlapping)
     found_time = sum(x.duration_s for x in overlapping)
     cadence_err = (
@@ -163,7 +164,8 @@ def report(results: list[WalkResult], per_walk: bool = False) -> str:
         "Step error % = 100 * (found - true) / true;",
         "mean/median of |error|; worst and bias (mean) signed.",
         "Bout time err: |found walking start/end - labelled| (median, and max over both ends).",
-        "cad%: mean |cadence error| (found steps / found bout time vs foot-switch cadence).",
+        "cad%: mean |cadence error|: found steps / found bout time vs reference steps / time",
+        "  from first to last true step.",
         "!=1: walks not found as exactly one bout; out: steps found > 1 s outside the walk.",
         "",
         HEADER,

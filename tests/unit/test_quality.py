@@ -72,9 +72,12 @@ def test_low_rate_and_acceleration_in_g_are_flagged() -> None:
     assert not quality.ok
 
 
-def test_gravity_free_recording_is_not_flagged_for_missing_gravity() -> None:
+def test_gravity_free_recording_gets_the_caveat_not_the_units_warning() -> None:
     rec, _ = walking_recording(60.0, [(10.0, 50.0)], gravity_included=False)
-    assert QualityChecker().assess(rec).ok
+    issues = QualityChecker().assess(rec).issues
+    assert len(issues) == 1
+    assert "gravity removed" in issues[0]
+    assert "not gravity" not in issues[0]
 
 
 @pytest.mark.parametrize(
