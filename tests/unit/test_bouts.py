@@ -101,6 +101,13 @@ def test_signal_too_short_for_a_window_gives_no_bout() -> None:
     assert found.bouts == ()
 
 
+@pytest.mark.parametrize("duration_s", [0.05, 0.2, 3.0])
+def test_very_short_recording_is_analysed_without_error(duration_s: float) -> None:
+    analysis = analyze_motion(still_recording(duration_s))
+    assert analysis.bouts == ()
+    assert analysis.quality.duration_s == pytest.approx(duration_s, abs=0.011)
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retrowalk.errors import InvalidInput
 from retrowalk.sensing.bouts import CandidateBout
@@ -141,3 +143,16 @@ def test_too_few_steps_is_not_a_bout() -> None:
 def test_parameters_out_of_range_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(InvalidInput):
         StepCounter(**kwargs)  # type: ignore[arg-type]
+
+
+# the reference: the same walk with the sensor upright
+_UPRIGHT = analyze_motion(walking_recording(50.0, [(10.0, 40.0)])[0])
+
+
+@settings(max_examples=15, deadline=None)
+@given(yaw=st.floats(-180, 180), pitch=st.floats(-90, 90), roll=st.floats(-180, 180))
+def test_any_sensor_orientation_gives_the_same_step_times(
+    yaw: float, pitch: float, roll: float
+) -> None:
+    turned, _ = walking_recording(50.0, [(10.0, 40.0)], rotation=rotation_matrix(yaw, pitch, roll))
+    assert np.allclose(analyze_motion(turned).bouts[0].step_times_s, _UPRIGHT.bouts[0].step_times_s)

@@ -31,7 +31,11 @@ def bandpass(x: FloatArray, rate_hz: float, band_hz: tuple[float, float]) -> Flo
     low, high = band_hz
     high = min(high, 0.45 * rate_hz)
     sos = sps.butter(2, [low, high], btype="bandpass", fs=rate_hz, output="sos")
-    return np.asarray(sps.sosfiltfilt(sos, x - np.mean(x)), dtype=np.float64)
+    if x.size < 2:
+        return np.zeros(x.size)
+    # scipy's default edge padding, shortened for signals too short for it (under 0.3 s)
+    padlen = min(3 * (2 * sos.shape[0] + 1), x.size - 1)
+    return np.asarray(sps.sosfiltfilt(sos, x - np.mean(x), padlen=padlen), dtype=np.float64)
 
 
 def _dominant_axis_projection(acc: FloatArray, rate_hz: float, block_s: float) -> FloatArray:
