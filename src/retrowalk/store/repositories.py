@@ -68,10 +68,15 @@ class WalkerRepository(Repository):
         return [_walker(row) for row in self._session.scalars(page(statement, limit, offset))]
 
     def default(self, display_name: str | None = None) -> Walker:
-        """The walker named ``display_name``, or the only walker when no name is given.
+        """The walker with the id or name ``display_name``, or the only walker when none is
+        given (an id wins over a name: web and API address walkers by id, the CLI by name).
 
         ``NotFound`` when there is none; ``Conflict`` when the choice is ambiguous.
         """
+        if display_name is not None:
+            by_id = self._session.get(WalkerRow, display_name)
+            if by_id is not None:
+                return _walker(by_id)
         statement = select(WalkerRow).order_by(WalkerRow.created_at).limit(2)
         if display_name is not None:
             statement = statement.where(WalkerRow.display_name == display_name)
@@ -81,7 +86,7 @@ class WalkerRepository(Repository):
             raise NotFound(f"no walker{named} is stored yet")
         if len(rows) > 1:
             named = f" are named {display_name!r}" if display_name is not None else " are stored"
-            raise Conflict(f"several walkers{named}; choose one by its id")
+            raise Conflict(f"several walkers{named}; choose one with --walker NAME or its id")
         return _walker(rows[0])
 
     def update_profile(self, walker_id: str, profile: WalkerProfile) -> Walker:
