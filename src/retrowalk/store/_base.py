@@ -97,6 +97,17 @@ class Repository:
                 name or what, "(the stored values)", "values within the database's constraints"
             ) from None
 
+    @staticmethod
+    def _check_same(what: str, stored: object, incoming: object) -> None:
+        """For ``restore``: a record already stored under the same id must be the same record
+        (re-importing an export is a no-op); anything else is a ``Conflict``, never an
+        overwrite."""
+        if stored != incoming:
+            raise Conflict(
+                f"{what} is already stored with different content (changed since the export, "
+                "or another record with the same id)"
+            )
+
 
 def page(statement: Any, limit: int | None, offset: int) -> Any:
     """Apply ``limit`` (None: all) and ``offset`` to a select."""

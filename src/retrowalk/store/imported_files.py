@@ -43,6 +43,25 @@ class ImportRepository(Repository):
             self._session.add(row)
         return _imported(row)
 
+    def restore(self, imported: ImportedFile) -> bool:
+        """Store ``imported`` with its id and time (importing an export): True when written,
+        False when already stored, ``Conflict`` when that id holds another record or the walker
+        already has this file under another id."""
+        row = self._session.get(ImportedFileRow, imported.id)
+        if row is not None:
+            self._check_same(f"imported file {imported.id}", _imported(row), imported)
+            return False
+        self.add(
+            imported.walker_id,
+            content_sha256=imported.content_sha256,
+            original_name=imported.original_name,
+            format=imported.format,
+            session_id=imported.session_id,
+            id=imported.id,
+            imported_at=imported.imported_at,
+        )
+        return True
+
     def find(self, walker_id: str, content_sha256: str) -> ImportedFile | None:
         statement = select(ImportedFileRow).where(
             ImportedFileRow.walker_id == walker_id,

@@ -31,6 +31,16 @@ class CheckInRepository(Repository):
             self._session.add(row)
         return _checkin(row)
 
+    def restore(self, stored: StoredCheckIn) -> bool:
+        """Store a check-in with its id (importing an export): True when written, False when
+        already stored, ``Conflict`` when that id holds another check-in or the date is taken."""
+        row = self._session.get(CheckInRow, stored.id)
+        if row is not None:
+            self._check_same(f"check-in {stored.id}", _checkin(row), stored)
+            return False
+        self.add(stored.walker_id, stored.checkin, id=stored.id)
+        return True
+
     def replace(self, walker_id: str, checkin: CheckIn) -> StoredCheckIn:
         """Overwrite the check-in of ``checkin.on`` (``NotFound`` if there is none)."""
         row = self._row_on(walker_id, checkin.on)
@@ -110,6 +120,22 @@ class OutcomeRepository(Repository):
             self._session.add(row)
         return _outcome(row)
 
+    def restore(self, stored: StoredOutcome) -> bool:
+        """Store an outcome test with its id and time; False if already stored, ``Conflict``
+        if that id holds another one."""
+        row = self._session.get(OutcomeTestRow, stored.id)
+        if row is not None:
+            self._check_same(f"outcome test {stored.id}", _outcome(row), stored)
+            return False
+        self.add(
+            stored.walker_id,
+            stored.outcome,
+            details=stored.details,
+            id=stored.id,
+            taken_at=stored.taken_at,
+        )
+        return True
+
     def list(self, walker_id: str, *, kind: OutcomeKind | None = None) -> list[StoredOutcome]:
         statement = select(OutcomeTestRow).where(OutcomeTestRow.walker_id == walker_id)
         if kind is not None:
@@ -152,6 +178,22 @@ class DecisionRepository(Repository):
         with self._guarded(f"decision of walker {walker_id}"):
             self._session.add(row)
         return _decision(row)
+
+    def restore(self, stored: StoredDecision) -> bool:
+        """Store a decision with its id, time and session link; False if already stored,
+        ``Conflict`` if that id holds another one."""
+        row = self._session.get(DecisionRow, stored.id)
+        if row is not None:
+            self._check_same(f"decision {stored.id}", _decision(row), stored)
+            return False
+        self.add(
+            stored.walker_id,
+            stored.decision,
+            session_id=stored.session_id,
+            id=stored.id,
+            made_at=stored.made_at,
+        )
+        return True
 
     def latest(self, walker_id: str) -> StoredDecision | None:
         statement = (

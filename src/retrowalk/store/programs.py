@@ -73,6 +73,32 @@ class ProgramRepository(Repository):
             self._session.add(row)
         return _program(row)
 
+    def restore(self, stored: StoredProgram) -> bool:
+        """Store a program exactly as given (id, times, status, version, current target) and
+        leave the walker's other programs alone (importing an export). True when written, False
+        when the same program is already stored, ``Conflict`` when that id holds another."""
+        row = self._session.get(ProgramRow, stored.id)
+        if row is not None:
+            self._check_same(f"program {stored.id}", _program(row), stored)
+            return False
+        target = stored.current_target
+        row = ProgramRow(
+            id=checked_id("program.id", stored.id),
+            walker_id=stored.walker_id,
+            created_at=aware("program.created_at", stored.created_at),
+            updated_at=aware("program.updated_at", stored.updated_at),
+            weeks=stored.program.weeks,
+            sessions_per_week=stored.program.sessions_per_week,
+            goal=Goal(stored.goal).value,
+            status=ProgramStatus(stored.status).value,
+            version=stored.version,
+            document=encode(stored.program),
+            current_target=None if target is None else encode(target),
+        )
+        with self._guarded(f"program {stored.id}"):
+            self._session.add(row)
+        return True
+
     def get(self, program_id: str) -> StoredProgram:
         return _program(self._row(program_id))
 

@@ -60,6 +60,17 @@ class WalkerRepository(Repository):
             self._session.add(row)
         return _walker(row)
 
+    def restore(self, walker: Walker) -> bool:
+        """Store ``walker`` with its id, time and status (importing an export): True when
+        written, False when the same walker is already stored, ``Conflict`` when that id holds
+        a different walker."""
+        row = self._session.get(WalkerRow, walker.id)
+        if row is not None:
+            self._check_same(f"walker {walker.id}", _walker(row), walker)
+            return False
+        self.add(walker.profile, status=walker.status, id=walker.id, created_at=walker.created_at)
+        return True
+
     def get(self, walker_id: str) -> Walker:
         return _walker(self._row(walker_id))
 
@@ -150,6 +161,22 @@ class ScreeningRepository(Repository):
         with self._guarded(f"screening of walker {walker_id}"):
             self._session.add(row)
         return _screening(row)
+
+    def restore(self, screening: StoredScreening) -> bool:
+        """Store ``screening`` with its id and time; False if already stored (see
+        ``WalkerRepository.restore``)."""
+        row = self._session.get(ScreeningRow, screening.id)
+        if row is not None:
+            self._check_same(f"screening {screening.id}", _screening(row), screening)
+            return False
+        self.add(
+            screening.walker_id,
+            screening.answers,
+            screening.result,
+            id=screening.id,
+            taken_at=screening.taken_at,
+        )
+        return True
 
     def latest(self, walker_id: str) -> StoredScreening | None:
         statement = (

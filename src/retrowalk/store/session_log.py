@@ -110,6 +110,64 @@ class SessionLogRepository(Repository):
             self._session.add(row)
         return _stored(row)
 
+    def restore(self, stored: StoredSession) -> bool:
+        """Store a session exactly as given: id, version, times (deleted ones too), source,
+        details and the local offset of ``performed_at`` (importing an export). Its earlier
+        states come back with ``restore_revision``. True when written, False when the same
+        session is already stored, ``Conflict`` when that id holds another one."""
+        row = self._session.get(SessionLogRow, stored.id)
+        if row is not None:
+            self._check_same(f"session {stored.id}", _comparable(_stored(row)), _comparable(stored))
+            return False
+        deleted_at = stored.deleted_at
+        row = SessionLogRow(
+            id=checked_id("session.id", stored.id),
+            walker_id=stored.walker_id,
+            program_id=stored.program_id,
+            source=SessionSource(stored.source).value,
+            details=encode_value(stored.details, dict[str, Any], path="session.details"),
+            version=stored.version,
+            created_at=aware("session.created_at", stored.created_at),
+            updated_at=aware("session.updated_at", stored.updated_at),
+            deleted_at=None if deleted_at is None else aware("session.deleted_at", deleted_at),
+            **_columns(stored.session),
+        )
+        with self._guarded(f"session {stored.id}"):
+            self._session.add(row)
+        return True
+
+    def restore_revision(self, revision: SessionRevision) -> bool:
+        """Store an earlier state of a session (its ``session_id`` and ``version`` identify it);
+        False when the same revision is already stored, ``Conflict`` when it differs."""
+        statement = select(SessionLogRevisionRow).where(
+            SessionLogRevisionRow.session_id == revision.session_id,
+            SessionLogRevisionRow.version == revision.version,
+        )
+        row = self._session.scalars(statement).first()
+        what = f"revision {revision.version} of session {revision.session_id}"
+        if row is not None:
+            self._check_same(what, _comparable(_revision(row)), _comparable(revision))
+            return False
+        previous = revision.previous
+        aware("revision.previous.performed_at", previous.performed_at)
+        row = SessionLogRevisionRow(
+            id=new_id(),
+            session_id=revision.session_id,
+            version=revision.version,
+            recorded_at=aware("revision.recorded_at", revision.recorded_at),
+            reason=revision.reason,
+            data={
+                "session": encode(previous),
+                "details": encode_value(
+                    revision.previous_details, dict[str, Any], path="revision.previous_details"
+                ),
+                "program_id": revision.previous_program_id,
+            },
+        )
+        with self._guarded(what):
+            self._session.add(row)
+        return True
+
     def get(self, session_id: str, *, include_deleted: bool = False) -> StoredSession:
         row = self._session.get(SessionLogRow, session_id)
         if row is None or (row.deleted_at is not None and not include_deleted):
@@ -171,6 +229,17 @@ class SessionLogRepository(Repository):
         """Soft delete: the session disappears from lists and ``get``; its history stays."""
         return self._change(session_id, expected_version, reason, {"deleted_at": self._clock()})
 
+    def walker_revisions(self, walker_id: str) -> builtins.list[SessionRevision]:
+        """Earlier states of all of a walker's sessions (deleted ones too), by session id and
+        version: one query for an export."""
+        statement = (
+            select(SessionLogRevisionRow)
+            .join(SessionLogRow, SessionLogRow.id == SessionLogRevisionRow.session_id)
+            .where(SessionLogRow.walker_id == walker_id)
+            .order_by(SessionLogRevisionRow.session_id, SessionLogRevisionRow.version)
+        )
+        return [_revision(row) for row in self._session.scalars(statement)]
+
     def revisions(self, session_id: str) -> builtins.list[SessionRevision]:
         """Earlier states of a session, oldest first."""
         statement = (
@@ -227,6 +296,13 @@ def _stale(session_id: str, stored: int | None, expected: int) -> Conflict:
         f"session {session_id} {now}, not {expected}: someone else changed it; "
         "reload it and try again"
     )
+
+
+def _comparable(record: Any) -> tuple[Any, timedelta | None]:
+    """A session record and the UTC offset of its ``performed_at``: equal datetimes in
+    different offsets compare equal, but the walker's local offset is part of the data."""
+    logged = record.session if isinstance(record, StoredSession) else record.previous
+    return record, logged.performed_at.utcoffset()
 
 
 def _revision(row: SessionLogRevisionRow) -> SessionRevision:
