@@ -416,8 +416,9 @@ def test_ranges_cover_every_numeric_answer_for_prompts() -> None:
         "forward_speed_m_s",
     }
     assert set(screening.RANGES) <= fields
-    low, high, unit = screening.RANGES["knee_pain_nprs"]
-    assert (low, high) == (0, 10)
-    assert unit
-    assert screening.RANGES["backward_walk_3m_s"][:2] == (0.5, 120)
-    assert screening.allowed_text("age_years") == "10-110 years (whole number)"
+    pain = screening.RANGES["knee_pain_nprs"]
+    assert (pain.low, pain.high, pain.integer) == (0, 10, True)
+    assert pain.unit
+    walk = screening.RANGES["backward_walk_3m_s"]
+    assert (walk.low, walk.high, walk.integer) == (0.5, 120, False)
+    assert screening.allowed_text("age_years") == "whole number 10 to 110 years"

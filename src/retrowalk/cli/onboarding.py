@@ -15,15 +15,9 @@ from retrowalk.domain.units import kmh_to_m_s
 from retrowalk.domain.validation import PAIN, Range
 from retrowalk.formats.codec import to_jsonable
 
-
-def _range(field: str, *, integer: bool = False) -> Range:
-    low, high, unit = RANGES[field]
-    return Range(low, high, unit, integer=integer)
-
-
 FORWARD_SPEED_KMH = Range(
-    round(RANGES["forward_speed_m_s"].min * 3.6, 1),
-    round(RANGES["forward_speed_m_s"].max * 3.6, 1),
+    round(RANGES["forward_speed_m_s"].low * 3.6, 1),
+    round(RANGES["forward_speed_m_s"].high * 3.6, 1),
     "km/h",
 )
 
@@ -57,7 +51,7 @@ def ask_screening(
         flag="--backward-walk-3m",
         optional=True,
         question="Your 3-metre backward walk time in seconds, if a therapist measured it",
-        allowed=_range("backward_walk_3m_s"),
+        allowed=RANGES["backward_walk_3m_s"],
     )
     method = (
         a.choice(
@@ -87,7 +81,7 @@ def ask_screening(
             falls,
             flag="--falls",
             question="How many falls in the last 12 months",
-            allowed=_range("falls_last_12_months", integer=True),
+            allowed=RANGES["falls_last_12_months"],
             default=None,
         ),
         balance_or_neuro_condition=a.yes_no(
@@ -114,14 +108,14 @@ def ask_screening(
             age,
             flag="--age",
             question="Your age in years",
-            allowed=_range("age_years", integer=True),
+            allowed=RANGES["age_years"],
         ),
         body_mass_kg=float(
             a.number(
                 body_mass,
                 flag="--body-mass",
                 question="Your body mass in kg",
-                allowed=_range("body_mass_kg"),
+                allowed=RANGES["body_mass_kg"],
             )
             or 0
         ),

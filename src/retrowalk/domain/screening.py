@@ -11,12 +11,11 @@ test cut-offs are screening flags (evidence.md §3.1, §6.1).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from retrowalk.domain.models import (
     Equipment,
@@ -28,30 +27,21 @@ from retrowalk.domain.models import (
     StartMethod,
     Verdict,
 )
+from retrowalk.domain.validation import Range
 from retrowalk.errors import InvalidInput
-
-
-class Range(NamedTuple):
-    """Allowed closed range of a numeric answer and the unit shown beside it."""
-
-    min: float
-    max: float
-    unit: str
-
 
 RANGES: Mapping[str, Range] = MappingProxyType(
     {
-        "knee_pain_nprs": Range(0, 10, "points (0 = no pain, 10 = worst imaginable)"),
-        "falls_last_12_months": Range(0, 100, "falls"),
-        "age_years": Range(10, 110, "years"),
+        "knee_pain_nprs": Range(0, 10, "points (0 = no pain, 10 = worst imaginable)", True),
+        "falls_last_12_months": Range(0, 100, "falls", integer=True),
+        "age_years": Range(10, 110, "years", integer=True),
         "body_mass_kg": Range(25, 300, "kg"),
         "backward_walk_3m_s": Range(0.5, 120, "s"),
         "forward_speed_m_s": Range(0.2, 2.5, "m/s"),
     }
 )
-"""field -> (min, max, unit text) for every numeric answer; the CLI shows these in prompts."""
+"""field -> allowed range for every numeric answer; the CLI shows these in prompts."""
 
-_WHOLE_NUMBER_FIELDS = frozenset({"knee_pain_nprs", "falls_last_12_months", "age_years"})
 _YES_NO_FIELDS = (
     "pain_with_squats_lunges",
     "balance_or_neuro_condition",
@@ -129,22 +119,15 @@ Rule = Callable[[ScreeningAnswers], Finding | None]
 
 
 def allowed_text(field: str) -> str:
-    """The allowed range of a numeric field as shown to people: "0-10 points (...)"."""
-    low, high, unit = RANGES[field]
-    kind = " (whole number)" if field in _WHOLE_NUMBER_FIELDS else ""
-    return f"{low:g}-{high:g} {unit}{kind}"
+    """The allowed range of a numeric field as shown to people."""
+    return RANGES[field].describe()
 
 
 def _check_number(field: str, value: Any) -> None:
-    whole = field in _WHOLE_NUMBER_FIELDS
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if (
-        not is_number
-        or (whole and not isinstance(value, int))
-        or not math.isfinite(value)
-        or not RANGES[field].min <= value <= RANGES[field].max
-    ):
-        raise InvalidInput(field, value, allowed_text(field))
+    allowed = RANGES[field]
+    if allowed.integer and not isinstance(value, int):
+        raise InvalidInput(field, value, allowed.describe())
+    allowed.check(field, value)
 
 
 def _check_enum(field: str, value: Any, enum: type[StrEnum]) -> None:
