@@ -18,7 +18,8 @@ from retrowalk.formats.codec import to_jsonable
 
 def _range(field: str, *, integer: bool = False) -> Range:
     low, high, unit = RANGES[field]
-    return Range(low, high, unit, integer=integer)
+    # float bounds: Range.describe calls float.is_integer(), which int lacks before Python 3.12
+    return Range(float(low), float(high), unit, integer=integer)
 
 
 FORWARD_SPEED_KMH = Range(
@@ -204,7 +205,7 @@ def start(
 ) -> None:
     """Create your profile, answer the screening and get your program."""
     c = cli()
-    with handled():
+    with handled({"weeks": "--weeks"}):
         display_name = c.asker.text(
             name,
             flag="--name",

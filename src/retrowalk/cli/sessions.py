@@ -24,6 +24,9 @@ from retrowalk.errors import InvalidInput
 from retrowalk.formats.codec import to_jsonable
 
 MINUTES = Range(DURATION_S.low / 60, DURATION_S.high / 60, "min")
+# Float bounds: Range.describe calls float.is_integer(), which int lacks before Python 3.12.
+INCLINE = Range(float(INCLINE_PCT.low), float(INCLINE_PCT.high), INCLINE_PCT.unit)
+LOAD = Range(float(LOAD_KG.low), float(LOAD_KG.high), LOAD_KG.unit)
 SPEED_KMH = Range(round(SPEED_M_S.low * 3.6, 2), round(SPEED_M_S.high * 3.6, 1), "km/h")
 
 
@@ -92,7 +95,7 @@ def ask_session(
     )
     assert duration_min is not None
     SPEED_KMH.check("--speed-kmh", speed_kmh)
-    LOAD_KG.check("--load-kg", load_kg)
+    LOAD.check("--load-kg", load_kg)
     RPE.check("--rpe", rpe)
     return LoggedSession(
         performed_at=parse_when(when, "--when"),
@@ -116,7 +119,7 @@ def ask_session(
                 incline,
                 flag="--incline",
                 question="Incline in %",
-                allowed=INCLINE_PCT,
+                allowed=INCLINE,
                 default=target.incline_pct if target else 0.0,
             )
             or 0.0
@@ -177,7 +180,7 @@ def log(
 ) -> None:
     """Log a session you did (progression follows what you did, not the plan)."""
     c = cli()
-    with handled():
+    with handled({"performed_at": "--when"}):
         target = c.services.current_target(c.walker)
         session = ask_session(
             c.asker,
@@ -221,7 +224,7 @@ def checkin(
 ) -> None:
     """Next-morning check-in: has the pain settled back to usual?"""
     c = cli()
-    with handled():
+    with handled({"on": "--date"}):
         day = parse_day(on, "--date")
         usual_default = c.services.usual_pain(c.walker)
         entry = CheckIn(
