@@ -366,7 +366,10 @@ def test_a_fall_pauses_the_program_until_resumed_with_clearance(enrolled: Path) 
     assert refused.code == 2
     assert "--cleared" in refused.stderr
     assert ok("resume", "--cleared", "--json").json() == {"resumed": True}
-    assert ok("next", "--json").json()["status"] == "active"
+    shown = ok("next", "--json").json()
+    assert shown["status"] == "active"
+    assert shown["decision"]["kind"] == "hold"  # no longer the stop that was cleared
+    assert "Why this session: Hold" in ok("next").stdout
 
 
 def test_a_second_checkin_for_a_date_conflicts_and_replace_corrects_it(enrolled: Path) -> None:

@@ -287,9 +287,46 @@ def test_a_fall_stops_and_pauses_the_program_and_resume_unpauses_it(env: Env) ->
     assert env.services.next_session(None, now=at(1, 2)).status == "paused"
     assert env.services.plan(None, now=at(1, 2)).status == "paused"
 
-    assert env.services.resume(None) is True
+    assert env.services.resume(None, now=at(3)) is True
     assert env.services.plan(None, now=at(3)).status == "active"
-    assert env.services.resume(None) is False  # not paused any more
+    assert env.services.resume(None, now=at(3, 1)) is False  # not paused any more
+
+
+def test_after_resuming_the_cleared_fall_does_not_pause_again_but_a_new_sign_does(
+    env: Env,
+) -> None:
+    enrol(env)
+    log(env, 1, fell=True)
+    env.services.resume(None, now=at(1, 12))
+
+    shown = env.services.next_session(None, now=at(1, 13))
+    assert (shown.status, shown.decision.kind) == ("active", DecisionKind.HOLD)
+    assert "resume-cleared" in {r.rule_id for r in shown.decision.reasons}
+
+    morning = checkin(env, 2, pain=2)  # about the session with the (cleared) fall
+
+    assert morning.decision.kind is DecisionKind.HOLD
+    assert env.services.plan(None, now=at(2)).status == "active"
+
+    swollen = checkin(env, 3, pain=2, swelling=True)  # a new warning sign
+
+    assert swollen.decision.kind is DecisionKind.STOP
+    assert env.services.plan(None, now=at(3)).status == "paused"
+
+
+def test_while_paused_nothing_logged_moves_the_target(env: Env) -> None:
+    enrol(env)
+    log(env, 1, fell=True)
+    for day in (2, 4, 6):
+        assert log(env, day).decision.kind is DecisionKind.HOLD
+
+    settled = checkin(env, 7, pain=2)  # would progress 300 -> 360 if the program were active
+
+    assert settled.decision.kind is DecisionKind.HOLD
+    assert not settled.decision.changes
+    assert "hold-paused" in {r.rule_id for r in settled.decision.reasons}
+    assert target_duration(env) == 300.0
+    assert env.services.plan(None, now=at(7)).status == "paused"
 
 
 # --- conflicts and invalid input ---------------------------------------------------------------

@@ -300,7 +300,7 @@ def resume(
                 False,
                 "pass --cleared once a clinician has cleared you to walk backward again",
             )
-        resumed = c.services.resume(c.walker)
+        resumed = c.services.resume(c.walker, now=datetime.now(UTC))
         c.emit(
             {"resumed": resumed},
             lambda: c.console.print(
