@@ -583,3 +583,48 @@ def test_several_choices_are_comma_separated_and_an_empty_answer_asks_again() ->
     assert chosen == {Equipment.SLED, Equipment.SLOPE}
     assert "'rope' is not allowed" in terminal.shown
     assert len(terminal.prompts) == 3
+
+
+def test_start_asks_every_screening_question_at_a_terminal(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        ask.Asker,
+        "for_terminal",
+        classmethod(lambda cls, console, *, no_prompts: cls(console, interactive=not no_prompts)),
+    )
+    answers = [
+        *("Ann", "", "knee-pain", "4"),  # name, goal (Enter: asked again), goal, pain
+        *("", ""),  # no 3-metre backward walk time, no forward speed (optional)
+        *("y", "0", "n", "n", "n", "n"),  # squats hurt, no falls, no red flags
+        *("58", "72", "", "park", "y"),  # age, mass, equipment (Enter: none), place, companion
+    ]
+
+    started = ok("start", input="\n".join(answers) + "\n")
+
+    assert "(suitable)" in started.stdout
+    for question in ("Your main goal", "Knee pain right now", "Chest pain", "Your body mass"):
+        assert question in started.stdout
+    assert "Please select one of the available options" in started.stdout  # goal: Enter
+    assert counts(data_dir)["program"] == 1
+
+
+# --- export / import (the export service comes from another branch) --------------------------
+
+
+def test_export_then_import_into_an_empty_folder_is_lossless(
+    enrolled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("retrowalk.services.exchange", reason="services/exchange.py not merged")
+    log_low_pain_week()
+    ok("checkin", "--pain", "3", "--yes")
+    ok("test", "tug", "--seconds", "9.5", "--yes")
+    before = {cmd: ok(cmd, "--json").json() for cmd in ("progress", "plan", "next")}
+    document = tmp_path / "ann.json"
+    ok("export", "--out", str(document))
+
+    monkeypatch.setenv("RETROWALK_DATA_DIR", str(tmp_path / "elsewhere"))
+    ok("import", str(document))
+
+    after = {cmd: ok(cmd, "--json").json() for cmd in ("progress", "plan", "next")}
+    assert after == before
