@@ -173,6 +173,14 @@ def test_every_command_answers_with_json(data_dir: Path) -> None:
     assert sum(week["done_sessions"] for week in progress["weeks"]) == 1
 
 
+def test_before_start_every_command_says_how_to_begin(data_dir: Path) -> None:
+    for command in ("next", "plan", "progress", "checkin"):
+        result = run(command, "--yes")
+        assert result.code == 2, command
+        assert "retrowalk start" in result.stderr, command
+    assert counts(data_dir)["walker"] == 0
+
+
 def test_global_flags_may_follow_the_command(enrolled: Path) -> None:
     assert ok("next", "--json").json()["status"] == "active"
     assert ok("plan", "--walker", "Ann", "--json").json()["display_name"] == "Ann"

@@ -519,7 +519,7 @@ def test_several_walkers_are_told_apart_by_name(env: Env) -> None:
     enrol(env, "Ann")
     enrol(env, "Bob")
 
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="--walker"):
         env.services.plan(None, now=T0)
     assert env.services.plan("Bob", now=T0).display_name == "Bob"
     with pytest.raises(NotFound, match="Cleo"):

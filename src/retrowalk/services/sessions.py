@@ -28,7 +28,7 @@ from retrowalk.domain.models import (
 )
 from retrowalk.domain.validation import validate_checkin, validate_logged_session
 from retrowalk.errors import Conflict, NotFound
-from retrowalk.services.uow import UowFactory, current_week
+from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import CheckInResult, LogResult, NextView
 from retrowalk.store.records import ProgramStatus, StoredProgram, Walker
 from retrowalk.store.unit_of_work import UnitOfWork
@@ -142,14 +142,14 @@ def _decide_and_apply(
 
 def current_target(uow: UowFactory, walker_ref: str | None) -> SessionTarget | None:
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = work.programs.current(walker.id)
         return None if stored is None else _target(stored)
 
 
 def usual_pain(uow: UowFactory, walker_ref: str | None) -> int:
     with uow(read_only=True) as work:
-        return work.walkers.default(walker_ref).profile.usual_pain_nprs
+        return find_walker(work, walker_ref).profile.usual_pain_nprs
 
 
 def log_session(
@@ -157,7 +157,7 @@ def log_session(
 ) -> LogResult:
     validate_logged_session(session, now)
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
         decision = _decide_and_apply(work, walker, stored, now)
@@ -170,7 +170,7 @@ def check_in(
 ) -> CheckInResult:
     validate_checkin(checkin, today)
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         if work.checkins.on(walker.id, checkin.on) is not None:
             raise Conflict(
@@ -189,7 +189,7 @@ def replace_check_in(
     """Correct the check-in of a date (the earlier answer is replaced)."""
     validate_checkin(checkin, today)
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         work.checkins.replace(walker.id, checkin)
         decision = _decide_and_apply(work, walker, stored, now)
@@ -203,7 +203,7 @@ def resume(uow: UowFactory, walker_ref: str | None, *, now: datetime | None = No
     Records a hold at the current target (so ``next`` no longer shows the stop), which also
     marks the warning signs reported so far as cleared."""
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         if stored.status is not ProgramStatus.PAUSED:
             return False
@@ -232,7 +232,7 @@ def next_session(
     uow: UowFactory, walker_ref: str | None, *, now: datetime, what_if_pain: int | None = None
 ) -> NextView:
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         target = _target(stored)
         last = work.decisions.latest(walker.id)
