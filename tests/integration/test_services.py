@@ -277,6 +277,18 @@ def test_rescreening_once_cleared_gives_a_program(env: Env) -> None:
     assert env.services.plan(None, now=at(14)).current_target.duration_s == 300.0
 
 
+def test_a_new_goal_at_rescreening_ends_the_old_program_and_starts_a_new_one(env: Env) -> None:
+    enrol(env)
+    balance = dataclasses.replace(KNEE_PAIN_4, goal=Goal.BALANCE)
+
+    env.services.rescreen(None, balance, now=at(7))
+
+    with env.factory() as db:
+        statuses = sorted(db.scalars(select(ProgramRow.status)))
+    assert statuses == ["active", "ended"]
+    assert env.services.plan(None, now=at(7)).program_started_at == at(7)
+
+
 def test_a_fall_stops_and_pauses_the_program_and_resume_unpauses_it(env: Env) -> None:
     enrol(env)
 
