@@ -36,6 +36,10 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "retrowalk-data"
     monkeypatch.setenv("RETROWALK_DATA_DIR", str(folder))
     monkeypatch.delenv("RETROWALK_DATABASE_URL", raising=False)
+    # plain text at a known width, whatever the CI terminal settings
+    monkeypatch.setenv("COLUMNS", "100")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
     yield folder
 
 
@@ -417,7 +421,8 @@ def test_a_missing_value_without_a_terminal_fails_naming_the_flag(enrolled: Path
 
 def _subprocess(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "RETROWALK_DATA_DIR": str(data_dir), "PYTHONPATH": str(SRC)}
-    env.pop("RETROWALK_DATABASE_URL", None)
+    for name in ("RETROWALK_DATABASE_URL", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "retrowalk.cli.main", *args],
         stdin=subprocess.DEVNULL,
