@@ -368,22 +368,25 @@ def test_replacing_a_checkin_that_does_not_exist_is_not_found(env: Env) -> None:
     assert env.count()["checkin"] == 0
 
 
+# Remove once validation.Range.describe uses float(self.low).is_integer() (int has no
+# is_integer() before Python 3.12): DURATION_S, INCLINE_PCT, LOAD_KG, DISTANCE_M have int bounds.
+INT_BOUNDS_BUG = pytest.mark.xfail(
+    sys.version_info < (3, 12),
+    reason="domain bug: validation.Range.describe calls int.is_integer() (Python 3.12+)",
+    raises=AttributeError,
+    strict=True,
+)
+
+
 @pytest.mark.parametrize(
     ("field", "change"),
     [
         ("pain_during_nprs", {"pain_during_nprs": 11}),
         ("pain_after_nprs", {"pain_after_nprs": -1}),
-        pytest.param(
-            "duration_s",
-            {"duration_s": -180.0},  # minutes -3
-            marks=pytest.mark.xfail(
-                sys.version_info < (3, 12),
-                reason="domain bug: validation.Range.describe calls int.is_integer() "
-                "(Python 3.12+) for the integer bounds of DURATION_S",
-                raises=AttributeError,
-                strict=True,
-            ),
-        ),
+        pytest.param("duration_s", {"duration_s": -180.0}, marks=INT_BOUNDS_BUG),  # -3 min
+        pytest.param("incline_pct", {"incline_pct": 40.0}, marks=INT_BOUNDS_BUG),
+        pytest.param("load_kg", {"load_kg": 500.0}, marks=INT_BOUNDS_BUG),
+        pytest.param("distance_m", {"distance_m": -5.0}, marks=INT_BOUNDS_BUG),
         ("performed_at", {"performed_at": T0 + timedelta(days=3)}),  # in the future
         ("speed_m_s", {"speed_m_s": 9.0}),
         ("rpe", {"rpe": 30}),
