@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -84,7 +85,7 @@ def counts(data_dir: Path) -> dict[str, int]:
     path = data_dir / DATABASE_FILE_NAME
     if not path.exists():
         return dict.fromkeys(TABLES, 0)
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         return {
             table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in TABLES
