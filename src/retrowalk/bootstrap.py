@@ -85,8 +85,8 @@ class Services:
         action = sessions.replace_check_in if replace else sessions.check_in
         return action(self.uow, walker, checkin, today=today, now=now)
 
-    def resume(self, walker: str | None) -> bool:
-        return sessions.resume(self.uow, walker)
+    def resume(self, walker: str | None, *, now: datetime | None = None) -> bool:
+        return sessions.resume(self.uow, walker, now=now)
 
     def next_session(
         self, walker: str | None, *, now: datetime, what_if_pain: int | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +45,12 @@ class Cli:
             self._services = build_services(self._settings or Settings())
         return self._services
 
+    def close(self) -> None:
+        """Release the database connections (the command is over)."""
+        if self._services is not None:
+            self._services.close()
+            self._services = None
+
     def emit(self, document: Any, human: Callable[[], None]) -> None:
         """Print ``document`` as JSON with --json, else call ``human`` to render it."""
         if self.json_output:
@@ -62,6 +68,7 @@ def cli() -> Cli:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     json_output: bool = typer.Option(False, "--json", help="Machine-readable JSON output."),
     walker: str | None = typer.Option(
         None, "--walker", "-w", help="Which walker (display name); default: the only one."
@@ -73,17 +80,23 @@ def main_options(
     console = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False)
     asker = Asker.for_terminal(err if json_output else console, no_prompts=yes or json_output)
-    STATE["cli"] = Cli(
-        json_output=json_output, walker=walker, console=console, err=err, asker=asker
-    )
+    state = Cli(json_output=json_output, walker=walker, console=console, err=err, asker=asker)
+    STATE["cli"] = state
+    ctx.call_on_close(state.close)
 
 
 @contextmanager
-def handled() -> Iterator[None]:
-    """Turn retrowalk's own errors into a one-line message and exit code 2."""
+def handled(flags: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Turn retrowalk's own errors into a one-line message and exit code 2.
+
+    ``flags`` names the command-line flag of a field the services check (``{"on": "--date"}``),
+    so the message names what the walker typed.
+    """
     try:
         yield
     except InvalidInput as error:
+        if flags and error.field in flags:
+            error = InvalidInput(flags[error.field], error.value, error.allowed)
         _fail(
             str(error),
             {"field": error.field, "value": _jsonable(error.value), "allowed": error.allowed},

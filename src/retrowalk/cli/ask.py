@@ -91,7 +91,9 @@ class Asker:
             if default is not None:
                 return default
             raise self._missing(f"{flag}/--no-{flag.removeprefix('--')}", "yes or no")
-        return Confirm.ask(question, console=self.console, default=bool(default))
+        if default is None:  # Enter asks again: a red-flag question is never answered by a guess
+            return Confirm.ask(question, console=self.console)
+        return Confirm.ask(question, console=self.console, default=default)
 
     def choice(
         self,
@@ -109,13 +111,17 @@ class Asker:
             if default is not None:
                 return default
             raise self._missing(flag, "one of " + ", ".join(options))
-        answer = Prompt.ask(
-            f"{question} [dim]({', '.join(options)})[/dim]",
-            console=self.console,
-            choices=options,
-            default=None if default is None else default.value,
-            show_choices=False,
-        )
+        prompt = f"{question} [dim]({', '.join(options)})[/dim]"
+        if default is None:  # Enter asks again
+            answer = Prompt.ask(prompt, console=self.console, choices=options, show_choices=False)
+        else:
+            answer = Prompt.ask(
+                prompt,
+                console=self.console,
+                choices=options,
+                default=default.value,
+                show_choices=False,
+            )
         return enum(answer)
 
     def choices(
@@ -141,9 +147,13 @@ class Asker:
                 default=",".join(d.value for d in default) or None,
             )
             try:
-                return frozenset(parse_choice(v, enum, flag) for v in _split(answer or ""))
+                chosen = frozenset(parse_choice(v, enum, flag) for v in _split(answer or ""))
             except InvalidInput as error:
                 self.console.print(f"[red]{error}[/red]")
+                continue
+            if chosen:
+                return chosen
+            self.console.print(f"[red]Please enter one or more of {options}.[/red]")
 
     def text(
         self,

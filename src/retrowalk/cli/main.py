@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Sequence
+
+import typer
 
 from retrowalk.cli import exchange, onboarding, outcomes, sessions  # noqa: F401 - registers commands
 from retrowalk.cli.app import app
@@ -14,7 +18,7 @@ GLOBAL_FLAGS = {"--json", "--yes", "-y"}
 GLOBAL_WITH_VALUE = {"--walker", "-w"}
 
 
-def hoist_global_options(argv: list[str]) -> list[str]:
+def hoist_global_options(argv: Sequence[str]) -> list[str]:
     """Let --json, --yes and --walker NAME stand anywhere: move them before the command."""
     front: list[str] = []
     rest: list[str] = []
@@ -36,8 +40,39 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     return front + rest
 
 
-def main() -> None:
-    app(args=hoist_global_options(sys.argv[1:]), prog_name="retrowalk")
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether --json was given (before a ``--`` that ends the options)."""
+    for arg in argv:
+        if arg == "--":
+            return False
+        if arg == "--json":
+            return True
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI on ``argv`` (default: the process's arguments) and exit with its code.
+
+    With --json, a usage error (an unknown option, a value of the wrong type) is a JSON
+    document on standard output too, exit code 2, like every other error.
+    """
+    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
+    if not wants_json(args):
+        app(args=args, prog_name="retrowalk")
+        return
+    try:
+        code = app(args=args, prog_name="retrowalk", standalone_mode=False)
+    except typer.TyperException as error:  # click's usage errors derive from it
+        param = getattr(error, "param", None)
+        document: dict[str, object] = {"error": error.format_message(), "kind": "UsageError"}
+        if param is not None and getattr(param, "opts", None):
+            document["field"] = param.opts[0]
+        sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+        sys.exit(getattr(error, "exit_code", 2))
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -198,7 +198,7 @@ def start(
 ) -> None:
     """Create your profile, answer the screening and get your program."""
     c = cli()
-    with handled():
+    with handled({"weeks": "--weeks"}):
         display_name = c.asker.text(
             name,
             flag="--name",

@@ -17,8 +17,10 @@ from retrowalk.formats.codec import to_jsonable
 
 test_app = typer.Typer(help="Record an outcome test: 3mbwt, tug or koos12.", no_args_is_help=True)
 KOOS_ITEM = Range(0, 4, "(0 none ... 4 extreme)", integer=True)
-TIME_3M = Range(0.5, 120, "s")
-TIME_TUG = Range(1, 300, "s")
+TIME_3M = Range(0.5, 120.0, "s")
+TIME_TUG = Range(1.0, 300.0, "s")
+ITEMS: tuple[str, ...] = tuple(item for scale in KOOS12_ITEMS.values() for item in scale)
+"""The twelve KOOS-12 item ids (KOOS12_ITEMS maps each scale to its items)."""
 
 
 def _show(result: object, outcome_id: str) -> None:
@@ -43,7 +45,7 @@ def backward_walk_3m(
 ) -> None:
     """3-metre backward walk test: walk backward 3 m as quickly as you safely can."""
     c = cli()
-    with handled():
+    with handled({"taken_at": "--when"}):
         time_s = c.asker.number(
             seconds, flag="--seconds", question="Time for 3 m backward (s)", allowed=TIME_3M
         )
@@ -70,7 +72,7 @@ def timed_up_and_go(
 ) -> None:
     """Timed Up and Go: rise from a chair, walk 3 m, turn, walk back and sit."""
     c = cli()
-    with handled():
+    with handled({"taken_at": "--when"}):
         time_s = c.asker.number(
             seconds, flag="--seconds", question="TUG time (s)", allowed=TIME_TUG
         )
@@ -87,16 +89,16 @@ def koos12(
         None,
         "--answer",
         "-a",
-        help="ITEM=SCORE (0-4), repeatable; items: " + ", ".join(KOOS12_ITEMS),
+        help="ITEM=SCORE (0-4), repeatable; items: " + ", ".join(ITEMS),
     ),
     when: str | None = typer.Option(None, "--when", help="When (ISO date-time; default now)."),
 ) -> None:
     """KOOS-12 knee questionnaire (last week; 0 = none ... 4 = extreme)."""
     c = cli()
-    with handled():
+    with handled({"taken_at": "--when"}):
         given = _parse_items(answer or [])
         answers: dict[str, int | None] = {}
-        for item in KOOS12_ITEMS:
+        for item in ITEMS:
             if item in given or not c.asker.interactive:
                 answers[item] = given.get(item)
             else:
@@ -121,10 +123,8 @@ def _parse_items(pairs: list[str]) -> dict[str, int | None]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
-        if not sep or name not in KOOS12_ITEMS:
-            raise InvalidInput(
-                "--answer", pair, "ITEM=SCORE with ITEM one of " + ", ".join(KOOS12_ITEMS)
-            )
+        if not sep or name not in ITEMS:
+            raise InvalidInput("--answer", pair, "ITEM=SCORE with ITEM one of " + ", ".join(ITEMS))
         try:
             score = float(value)
         except ValueError:

@@ -177,7 +177,7 @@ def log(
 ) -> None:
     """Log a session you did (progression follows what you did, not the plan)."""
     c = cli()
-    with handled():
+    with handled({"performed_at": "--when"}):
         target = c.services.current_target(c.walker)
         session = ask_session(
             c.asker,
@@ -221,7 +221,7 @@ def checkin(
 ) -> None:
     """Next-morning check-in: has the pain settled back to usual?"""
     c = cli()
-    with handled():
+    with handled({"on": "--date"}):
         day = parse_day(on, "--date")
         usual_default = c.services.usual_pain(c.walker)
         entry = CheckIn(
@@ -297,7 +297,7 @@ def resume(
                 False,
                 "pass --cleared once a clinician has cleared you to walk backward again",
             )
-        resumed = c.services.resume(c.walker)
+        resumed = c.services.resume(c.walker, now=datetime.now(UTC))
         c.emit(
             {"resumed": resumed},
             lambda: c.console.print(

@@ -8,7 +8,7 @@ from retrowalk.domain import prescription, screening
 from retrowalk.domain.models import Program, ScreeningAnswers, ScreeningResult, Verdict
 from retrowalk.domain.validation import Range
 from retrowalk.errors import Conflict, NotFound
-from retrowalk.services.uow import UowFactory, current_week
+from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import Enrolment, PlanView, ScreeningOutcome
 from retrowalk.store.records import ProgramStatus, WalkerProfile
 
@@ -67,7 +67,7 @@ def rescreen(
     result = screening.screen(answers)
     with uow() as work:
         try:
-            walker = work.walkers.default(walker_ref)
+            walker = find_walker(work, walker_ref)
         except NotFound:
             if walker_ref is not None:
                 raise
@@ -88,7 +88,7 @@ def rescreen(
 
 def plan(uow: UowFactory, walker_ref: str | None, *, now: datetime) -> PlanView:
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = work.programs.current(walker.id)
         if stored is None:
             raise NotFound(

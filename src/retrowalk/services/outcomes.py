@@ -10,7 +10,7 @@ from retrowalk.domain.models import OutcomeKind, OutcomeResult, StartMethod
 from retrowalk.domain.validation import validate_taken_at
 from retrowalk.errors import InvalidInput
 from retrowalk.formats.codec import encode
-from retrowalk.services.uow import UowFactory
+from retrowalk.services.uow import UowFactory, find_walker
 from retrowalk.services.views import RecordedOutcome
 
 
@@ -22,7 +22,7 @@ def _store(
     taken_at: datetime,
 ) -> RecordedOutcome:
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = work.outcomes.add(walker.id, result, details=details, taken_at=taken_at)
         work.commit()
     return RecordedOutcome(stored.id, result)
@@ -50,7 +50,7 @@ def record_tug(
 ) -> RecordedOutcome:
     validate_taken_at(taken_at, now)
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         earlier = [
             o for o in work.outcomes.list(walker.id, kind=OutcomeKind.TUG) if o.taken_at <= taken_at
         ]

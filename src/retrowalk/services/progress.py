@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from statistics import fmean
 
-from retrowalk.services.uow import UowFactory
+from retrowalk.services.uow import UowFactory, find_walker
 from retrowalk.services.views import ProgressView, WeekRow
 from retrowalk.store.records import StoredProgram
 
@@ -16,7 +16,7 @@ def _mean(values: list[int]) -> float | None:
 
 def progress(uow: UowFactory, walker_ref: str | None) -> ProgressView:
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored: StoredProgram | None = work.programs.current(walker.id)
         sessions = [s.session for s in work.sessions.list(walker.id)]
         checkins = [c.checkin for c in work.checkins.list(walker.id)]

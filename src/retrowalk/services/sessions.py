@@ -4,6 +4,12 @@ A decision is taken after every logged session and every check-in, stored with i
 and applied to the program's current target. One logged session moves the target at most once:
 a later check-in about the same session may stop the program (red flags), but never raises or
 lowers the target a second time for it.
+
+A stop pauses the program until the walker, cleared by a clinician, resumes it (product.md:
+"a reported fall pauses the program until the therapist resumes it"). While paused, what is
+logged is kept but never moves the target. Resuming clears the warning signs reported so far:
+the same sign, seen again in a later decision about the same session, does not pause again; a
+new one does.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from retrowalk.domain.models import (
     DecisionKind,
     LoggedSession,
     PlannedSession,
+    Reason,
     SessionTarget,
 )
 from retrowalk.domain.validation import validate_checkin, validate_logged_session
 from retrowalk.errors import Conflict, NotFound
-from retrowalk.services.uow import UowFactory, current_week
+from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import CheckInResult, LogResult, NextView
 from retrowalk.store.records import ProgramStatus, StoredProgram, Walker
 from retrowalk.store.unit_of_work import UnitOfWork
@@ -58,13 +65,62 @@ def _decide(work: UnitOfWork, walker: Walker, stored: StoredProgram) -> Decision
     )
 
 
+RESUMED = "resume-cleared"
+PAUSED = "hold-paused"
+CLEARED = "hold-cleared-sign"
+
+
+def _hold(stored: StoredProgram, rule_id: str, text: str) -> Decision:
+    """Keep the current target; the reason is a design choice (expert-opinion)."""
+    return Decision(
+        DecisionKind.HOLD, (Reason(rule_id, text, "expert-opinion"),), (), _target(stored)
+    )
+
+
+def _cleared_by_resume(work: UnitOfWork, walker_id: str, stop: Decision) -> bool:
+    """Whether every warning sign of ``stop`` was already stopped for, then cleared (resumed)."""
+    decisions = [d.decision for d in work.decisions.list(walker_id)]
+    resumed_at = [
+        i for i, d in enumerate(decisions) if any(r.rule_id == RESUMED for r in d.reasons)
+    ]
+    if not resumed_at:
+        return False
+    cleared = {
+        reason
+        for d in decisions[: resumed_at[-1]]
+        if d.kind is DecisionKind.STOP
+        for reason in d.reasons
+    }
+    return set(stop.reasons) <= cleared
+
+
+def _latest_session_id(work: UnitOfWork, walker_id: str) -> str | None:
+    latest_sessions = work.sessions.list(walker_id, newest_first=True, limit=1)
+    return latest_sessions[0].id if latest_sessions else None
+
+
 def _decide_and_apply(
     work: UnitOfWork, walker: Walker, stored: StoredProgram, now: datetime
 ) -> Decision:
     """Decide, record the decision, and move the program's target (once per session)."""
     decision = _decide(work, walker, stored)
-    latest_sessions = work.sessions.list(walker.id, newest_first=True, limit=1)
-    session_id = latest_sessions[0].id if latest_sessions else None
+    session_id = _latest_session_id(work, walker.id)
+    if decision.kind is DecisionKind.STOP and _cleared_by_resume(work, walker.id, decision):
+        decision = _hold(
+            stored,
+            CLEARED,
+            "The warning sign reported earlier was cleared when you resumed the program after "
+            "seeing a clinician: carry on at the current level, and stop again at any new sign "
+            "(expert opinion).",
+        )
+    elif decision.kind is not DecisionKind.STOP and stored.status is ProgramStatus.PAUSED:
+        decision = _hold(
+            stored,
+            PAUSED,
+            "Your program is paused after a warning sign: what you log is kept, but the next "
+            "session does not change until a clinician has cleared you and you resume "
+            "(`retrowalk resume --cleared`) (expert opinion).",
+        )
     last = work.decisions.latest(walker.id)
     already_moved = (
         last is not None
@@ -86,14 +142,14 @@ def _decide_and_apply(
 
 def current_target(uow: UowFactory, walker_ref: str | None) -> SessionTarget | None:
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = work.programs.current(walker.id)
         return None if stored is None else _target(stored)
 
 
 def usual_pain(uow: UowFactory, walker_ref: str | None) -> int:
     with uow(read_only=True) as work:
-        return work.walkers.default(walker_ref).profile.usual_pain_nprs
+        return find_walker(work, walker_ref).profile.usual_pain_nprs
 
 
 def log_session(
@@ -101,7 +157,7 @@ def log_session(
 ) -> LogResult:
     validate_logged_session(session, now)
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
         decision = _decide_and_apply(work, walker, stored, now)
@@ -114,7 +170,7 @@ def check_in(
 ) -> CheckInResult:
     validate_checkin(checkin, today)
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         if work.checkins.on(walker.id, checkin.on) is not None:
             raise Conflict(
@@ -133,7 +189,7 @@ def replace_check_in(
     """Correct the check-in of a date (the earlier answer is replaced)."""
     validate_checkin(checkin, today)
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         work.checkins.replace(walker.id, checkin)
         decision = _decide_and_apply(work, walker, stored, now)
@@ -141,14 +197,26 @@ def replace_check_in(
     return CheckInResult(checkin, decision)
 
 
-def resume(uow: UowFactory, walker_ref: str | None) -> bool:
-    """Resume a paused program once a clinician has cleared the walker; False if not paused."""
+def resume(uow: UowFactory, walker_ref: str | None, *, now: datetime | None = None) -> bool:
+    """Resume a paused program once a clinician has cleared the walker; False if not paused.
+
+    Records a hold at the current target (so ``next`` no longer shows the stop), which also
+    marks the warning signs reported so far as cleared."""
     with uow() as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         if stored.status is not ProgramStatus.PAUSED:
             return False
         work.programs.resume(stored.id)
+        resumed = _hold(
+            stored,
+            RESUMED,
+            "A clinician has cleared you to continue: the program resumes at the current "
+            "level (expert opinion).",
+        )
+        work.decisions.add(
+            walker.id, resumed, session_id=_latest_session_id(work, walker.id), made_at=now
+        )
         work.commit()
     return True
 
@@ -164,7 +232,7 @@ def next_session(
     uow: UowFactory, walker_ref: str | None, *, now: datetime, what_if_pain: int | None = None
 ) -> NextView:
     with uow(read_only=True) as work:
-        walker = work.walkers.default(walker_ref)
+        walker = find_walker(work, walker_ref)
         stored = _program(work, walker)
         target = _target(stored)
         last = work.decisions.latest(walker.id)
