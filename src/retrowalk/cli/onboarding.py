@@ -280,8 +280,17 @@ def screen(
         )
         result = c.services.rescreen(c.walker, answers, now=datetime.now(UTC))
         c.emit(
-            {"screening": to_jsonable(result.screening), "saved": result.saved},
-            lambda: render.screening(c.console, result.screening, saved=result.saved),
+            {
+                "screening": to_jsonable(result.screening),
+                "saved": result.saved,
+                "program_status": result.program_status,
+            },
+            lambda: render.screening(
+                c.console,
+                result.screening,
+                saved=result.saved,
+                program_status=result.program_status,
+            ),
         )
 
 

@@ -82,13 +82,24 @@ def target_line(target: SessionTarget, body_mass_kg: float | None = None) -> str
     return ", ".join(parts)
 
 
-def screening(console: Console, result: ScreeningResult, *, saved: bool = True) -> None:
+def screening(
+    console: Console,
+    result: ScreeningResult,
+    *,
+    saved: bool = True,
+    program_status: str | None = None,
+) -> None:
     style, title = VERDICT_STYLE[result.verdict]
     console.print(Panel(f"[bold {style}]{title}[/]  ({result.verdict.value})", expand=False))
     console.print("Why:")
     _reasons(console, result.reasons)
     if not saved:
         console.print("[dim]Not saved: run `retrowalk start` to create your profile.[/dim]")
+    elif program_status == "paused":
+        console.print(
+            "Your program stays [bold]paused[/bold]: once a clinician has cleared you, run "
+            "`retrowalk resume --cleared`."
+        )
 
 
 def enrolment(console: Console, result: Enrolment) -> None:

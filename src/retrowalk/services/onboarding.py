@@ -82,8 +82,10 @@ def rescreen(
             program = _program_for(answers, result, weeks)
             if program is not None:
                 work.programs.add(walker.id, program, goal=answers.goal, created_at=now)
+        stored = work.programs.current(walker.id)
         work.commit()
-    return ScreeningOutcome(result, saved=True)
+    status = None if stored is None else stored.status.value
+    return ScreeningOutcome(result, saved=True, program_status=status)
 
 
 def plan(uow: UowFactory, walker_ref: str | None, *, now: datetime) -> PlanView:

@@ -31,6 +31,7 @@ class Enrolment:
 class ScreeningOutcome:
     screening: ScreeningResult
     saved: bool
+    program_status: str | None = None
 
 
 @dataclass(frozen=True)
