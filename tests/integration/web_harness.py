@@ -99,8 +99,8 @@ class Web:
         return walker_id
 
 
-@pytest.fixture
-def web(database_url: str) -> Iterator[Web]:
+@pytest.fixture(name="web")
+def web_fixture(database_url: str) -> Iterator[Web]:
     services = Services(open_store(database_url))
     accounts = FakeAccounts()
     clock = Clock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from retrowalk.cli import exchange, onboarding, outcomes, sessions  # noqa: F401 - registers commands
+from retrowalk.cli import exchange, onboarding, outcomes, serve, sessions  # noqa: F401 - registers commands
 from retrowalk.cli.app import app
 from retrowalk.cli.outcomes import test_app
 
