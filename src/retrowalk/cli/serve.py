@@ -10,29 +10,22 @@ import typer
 from retrowalk.cli.app import app, cli, handled
 from retrowalk.errors import InvalidInput
 
+WEB_PARTS = ("uvicorn", "retrowalk.services.accounts", "retrowalk.domain.access")
 
-def _require_web_parts() -> None:
-    for module, what in (
-        ("uvicorn", "the uvicorn package"),
-        ("retrowalk.services.accounts", "the accounts service"),
-        ("retrowalk.domain.access", "the access rules"),
-    ):
+
+def _missing(modules: tuple[str, ...]) -> str | None:
+    """The first module that cannot be imported, with why."""
+    for module in modules:
         try:
             importlib.import_module(module)
         except ImportError as error:
-            raise InvalidInput("serve", module, f"{what} installed ({error})") from None
+            return f"{module} ({error})"
+    return None
 
 
-def _fill_demo() -> str:
-    try:
-        demo = importlib.import_module("retrowalk.services.demo")
-    except ImportError as error:
-        raise InvalidInput(
-            "--demo", "services.demo", f"the demo clinic installed ({error})"
-        ) from None
-    services = cli().services
-    summary = demo.fill_demo_clinic(services.uow, now=datetime.now(UTC))
-    return str(summary)
+def _fail(message: str) -> None:
+    cli().err.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    raise typer.Exit(code=2)
 
 
 @app.command()
@@ -54,7 +47,10 @@ def serve(
             raise InvalidInput("--port", port, "1 to 65535")
         if not 1 <= workers <= 64:
             raise InvalidInput("--workers", workers, "1 to 64")
-        _require_web_parts()
+        if missing := _missing(WEB_PARTS):
+            _fail(f"the web app needs a part that is not installed: {missing}")
+        if demo and (missing := _missing(("retrowalk.services.demo",))):
+            _fail(f"--demo needs the demo clinic, which is not installed: {missing}")
         from retrowalk.settings import Settings
         from retrowalk.web.config import web_settings
 
@@ -62,15 +58,12 @@ def serve(
         web_settings(settings)  # creates the shared secret once, before any worker starts
         services = c.services  # opens and migrates the database once
         if demo:
-            c.err.print(f"Demo clinic ready: {_fill_demo()}")
+            fill = importlib.import_module("retrowalk.services.demo").fill_demo_clinic
+            c.err.print(f"Demo clinic ready: {fill(services.uow, now=datetime.now(UTC))}")
         services.close()
-        c.err.print(
-            f"retrowalk on http://{host}:{port}  (database: {settings.database_url_redacted})"
-        )
+        c.err.print(f"retrowalk on http://{host}:{port}  ({settings.database_url_redacted})")
         if host not in ("127.0.0.1", "localhost", "::1"):
-            c.err.print(
-                "Reachable from other machines: put it behind TLS (cookies are Secure there)."
-            )
+            c.err.print("Reachable from other machines: serve it behind TLS (Secure cookies).")
     import uvicorn
 
     uvicorn.run(
