@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import typer
 
-from retrowalk.cli import exchange, onboarding, outcomes, sessions  # noqa: F401 - registers commands
+from retrowalk.cli import exchange, onboarding, outcomes, serve, sessions  # noqa: F401 - registers commands
 from retrowalk.cli.app import app
 from retrowalk.cli.outcomes import test_app
 

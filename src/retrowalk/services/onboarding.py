@@ -35,13 +35,25 @@ def _profile(display_name: str, answers: ScreeningAnswers) -> WalkerProfile:
 
 
 def enrol(
-    uow: UowFactory, display_name: str, answers: ScreeningAnswers, *, weeks: int, now: datetime
+    uow: UowFactory,
+    display_name: str,
+    answers: ScreeningAnswers,
+    *,
+    weeks: int,
+    now: datetime,
+    unique_name: bool = True,
 ) -> Enrolment:
-    """Create the walker, store the screening and (unless a clinician comes first) a program."""
+    """Create the walker, store the screening and (unless a clinician comes first) a program.
+
+    ``unique_name``: refuse a display name already taken (the CLI addresses walkers by name);
+    the web addresses walkers by id, where two people may share a name.
+    """
     result = screening.screen(answers)
     program = _program_for(answers, result, weeks)
     with uow() as work:
-        if any(w.profile.display_name == display_name.strip() for w in work.walkers.list()):
+        if unique_name and any(
+            w.profile.display_name == display_name.strip() for w in work.walkers.list()
+        ):
             raise Conflict(
                 f"a walker named {display_name!r} already exists; use `retrowalk screen` to "
                 "answer the screening again, or choose another --name"

@@ -1,0 +1,285 @@
+"""The walker's pages: screening, today's session, logging, check-in, progress, calendar."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
+from retrowalk.domain.screening import RANGES, allowed_text
+from retrowalk.errors import Conflict, InvalidInput, NotFound
+from retrowalk.formats.codec import encode
+from retrowalk.services import calendar, onboarding, records
+from retrowalk.web import auth, forms
+from retrowalk.web.gateway import ActorLike
+from retrowalk.web.routes.pages_account import see_other
+from retrowalk.web.routes.shared import (
+    calendar_urls,
+    current_program_or_none,
+    own_walker_id,
+    walker_progress,
+)
+
+router = APIRouter(include_in_schema=False)
+Actor = Annotated[ActorLike, Depends(auth.page_actor)]
+Form = Annotated[FormData, Depends(auth.verified_form)]
+
+SCREENING_CHOICES = {
+    "goals": tuple(Goal),
+    "places": tuple(Place),
+    "equipment": tuple(Equipment),
+    "start_methods": tuple(StartMethod),
+    "ranges": {name: allowed_text(name) for name in RANGES},
+    "limits": RANGES,
+    "weeks": forms.WEEKS,
+    "forward_speed_kmh": forms.FORWARD_SPEED_KMH,
+}
+
+
+def _screening_defaults(web: Any, actor: ActorLike) -> dict[str, Any]:
+    """The last answers (screening again), else nothing filled in."""
+    if not actor.walker_id:
+        return {"weeks": "6"}
+    latest = records.latest_screening(web.services.uow, actor.walker_id)
+    if latest is None:
+        return {"weeks": "6"}
+    answers = encode(latest.answers)
+    values: dict[str, Any] = {"weeks": "6"}
+    for name, value in answers.items():
+        if isinstance(value, bool):
+            values[name] = "yes" if value else "no"
+        elif value is not None:
+            values[name] = value
+    if latest.answers.forward_speed_m_s is not None:
+        values["forward_speed_kmh"] = f"{latest.answers.forward_speed_m_s * 3.6:.1f}"
+    return values
+
+
+@router.get("/screening")
+def screening_page(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    if auth.role_of(actor) != "walker":
+        raise auth.RedirectTo("/patients")
+    values = {"form": _screening_defaults(web, actor), "errors": {}, **SCREENING_CHOICES}
+    return web.render(request, "screening.html", values)
+
+
+def _form_values(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
+    values["equipment"] = form.getlist("equipment")
+    return values
+
+
+@router.post("/screening")
+def screen(request: Request, actor: Actor, form: Form) -> Response:
+    web = auth.context(request)
+    if auth.role_of(actor) != "walker":
+        raise auth.RedirectTo("/patients")
+    try:
+        answers = forms.screening_answers(form)
+        weeks = forms.required_integer(form, "weeks", allowed=forms.WEEKS)
+        forms.WEEKS.check("weeks", weeks)
+        if actor.walker_id:
+            onboarding.rescreen(
+                web.services.uow, actor.walker_id, answers, now=web.now(), weeks=weeks
+            )
+        else:
+            enrolment = onboarding.enrol(
+                web.services.uow,
+                actor.display_name,
+                answers,
+                weeks=weeks,
+                now=web.now(),
+                unique_name=False,
+            )
+            web.accounts.link_walker(actor, enrolment.walker_id)
+    except InvalidInput as error:
+        values = {
+            "form": _form_values(form),
+            "errors": {error.field: str(error)},
+            **SCREENING_CHOICES,
+        }
+        return web.render(request, "screening.html", values, status=422)
+    return see_other("/screening/verdict")
+
+
+@router.get("/screening/verdict")
+def verdict(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    latest = records.latest_screening(web.services.uow, walker_id)
+    if latest is None:
+        raise auth.RedirectTo("/screening")
+    program = current_program_or_none(web, walker_id)
+    return web.render(request, "verdict.html", {"screening": latest, "program": program})
+
+
+@router.get("/today")
+def today(request: Request, actor: Actor, what_if_pain: int | None = None) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    if what_if_pain is not None and not 0 <= what_if_pain <= 10:
+        what_if_pain = None
+    try:
+        view = web.services.next_session(walker_id, now=web.now(), what_if_pain=what_if_pain)
+    except NotFound as error:
+        return web.render(request, "today.html", {"view": None, "no_program": str(error)})
+    walker = records.walker(web.services.uow, walker_id)
+    values = {
+        "view": view,
+        "body_mass_kg": walker.profile.body_mass_kg,
+        "what_if_pain": what_if_pain,
+        "last_decision": records.latest_decision(web.services.uow, walker_id),
+    }
+    return web.render(request, "today.html", values)
+
+
+def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
+    target = web.services.current_target(walker_id)
+    usual = web.services.usual_pain(walker_id)
+    walker = records.walker(web.services.uow, walker_id)
+    values: dict[str, Any] = {"pain_during_nprs": usual, "pain_after_nprs": usual}
+    if target is not None:
+        values.update(
+            modality=target.modality.value,
+            minutes=f"{target.duration_s / 60:g}",
+            speed_kmh="" if target.speed_m_s is None else f"{target.speed_m_s * 3.6:.1f}",
+            incline_pct=f"{target.incline_pct:g}",
+            load_kg=""
+            if target.load_pct_body_mass is None
+            else f"{target.load_pct_body_mass / 100 * walker.profile.body_mass_kg:.0f}",
+            rails="on" if target.rails else "",
+        )
+    return values
+
+
+def _log_page(
+    request: Request, form: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    values = {"form": form, "errors": errors, "minutes_range": forms.MINUTES}
+    return auth.context(request).render(request, "log.html", values, status=status)
+
+
+@router.get("/log")
+def log_page(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    if web.services.current_target(walker_id) is None:
+        raise auth.RedirectTo("/today")
+    return _log_page(request, _log_defaults(web, walker_id), {})
+
+
+@router.post("/log")
+def log(request: Request, actor: Actor, form: Form) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    try:
+        session = forms.logged_session(form, web.now())
+        web.services.log_session(walker_id, session, now=web.now())
+    except InvalidInput as error:
+        values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
+        return _log_page(request, values, {error.field: str(error)}, status=422)
+    return see_other("/decision")
+
+
+@router.get("/decision")
+def decision(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    latest = records.latest_decision(web.services.uow, walker_id)
+    page = records.sessions_page(web.services.uow, walker_id, limit=1)
+    values = {
+        "decision": latest,
+        "session": page.items[0] if page.items else None,
+        "body_mass_kg": records.walker(web.services.uow, walker_id).profile.body_mass_kg,
+    }
+    return web.render(request, "decision.html", values)
+
+
+def _check_in_page(
+    request: Request, form: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    values = {"form": form, "errors": errors}
+    return auth.context(request).render(request, "check_in.html", values, status=status)
+
+
+@router.get("/check-in")
+def check_in_page(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    usual = web.services.usual_pain(walker_id)
+    form = {"pain_next_morning_nprs": usual, "usual_pain_nprs": usual, "on": ""}
+    return _check_in_page(request, form, {})
+
+
+@router.post("/check-in")
+def check_in(request: Request, actor: Actor, form: Form) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
+    try:
+        now = web.now()
+        today = forms.local_today(form, now)
+        checkin = forms.check_in(form, today)
+        web.services.check_in(
+            walker_id, checkin, today=today, now=now, replace=forms.checkbox(form, "replace")
+        )
+    except InvalidInput as error:
+        return _check_in_page(request, values, {error.field: str(error)}, status=422)
+    except Conflict as error:
+        values["offer_replace"] = True
+        return _check_in_page(request, values, {"on": str(error)}, status=409)
+    return see_other("/decision")
+
+
+@router.get("/progress")
+def progress(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    return web.render(request, "progress.html", walker_progress(web, walker_id))
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, actor: Actor) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    stored = current_program_or_none(web, walker_id)
+    weeks: list[tuple[int, list[calendar.CalendarDay]]] = []
+    if stored is not None:
+        days = calendar.schedule(stored)
+        ordered = sorted(days, key=lambda d: (d.planned.week, d.on))
+        weeks = [(week, list(group)) for week, group in groupby(ordered, lambda d: d.planned.week)]
+    done_days = {
+        s.session.performed_at.date() for s in records.all_sessions(web.services.uow, walker_id)
+    }
+    values = {
+        "program": stored,
+        "weeks": weeks,
+        "done_days": done_days,
+        "today": web.now().date(),
+        **calendar_urls(request, walker_id),
+    }
+    response = web.render(request, "calendar.html", values)
+    response.headers["referrer-policy"] = "no-referrer"  # the page shows a secret link
+    return response
+
+
+@router.get("/calendar/{walker_id}/{token}.ics")
+def calendar_ics(request: Request, walker_id: str, token: str) -> Response:
+    """The subscription link: the token in the address is the only credential (read-only)."""
+    web = auth.context(request)
+    if not auth.check_calendar_token(request, walker_id, token):
+        raise NotFound("no such calendar")
+    _, document = calendar.walker_calendar(web.services.uow, walker_id)
+    return Response(
+        document,
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "content-disposition": 'inline; filename="retrowalk.ics"',
+            "referrer-policy": "no-referrer",
+        },
+    )
