@@ -10,16 +10,10 @@ from retrowalk.cli import render
 from retrowalk.cli.app import app, cli, handled
 from retrowalk.cli.ask import Asker
 from retrowalk.domain.models import Equipment, Goal, Place, ScreeningAnswers, StartMethod
-from retrowalk.domain.screening import RANGES
+from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES
 from retrowalk.domain.units import kmh_to_m_s
-from retrowalk.domain.validation import PAIN, Range
+from retrowalk.domain.validation import PAIN
 from retrowalk.formats.codec import to_jsonable
-
-FORWARD_SPEED_KMH = Range(
-    round(RANGES["forward_speed_m_s"].low * 3.6, 1),
-    round(RANGES["forward_speed_m_s"].high * 3.6, 1),
-    "km/h",
-)
 
 
 def ask_screening(

@@ -12,19 +12,15 @@ from retrowalk.cli.ask import Asker, parse_choice
 from retrowalk.domain.models import CheckIn, LoggedSession, Modality, SessionTarget
 from retrowalk.domain.units import kmh_to_m_s
 from retrowalk.domain.validation import (
-    DURATION_S,
     INCLINE_PCT,
     LOAD_KG,
+    MINUTES,
     PAIN,
     RPE,
-    SPEED_M_S,
-    Range,
+    SPEED_KMH,
 )
 from retrowalk.errors import InvalidInput
 from retrowalk.formats.codec import to_jsonable
-
-MINUTES = Range(DURATION_S.low / 60, DURATION_S.high / 60, "min")
-SPEED_KMH = Range(round(SPEED_M_S.low * 3.6, 2), round(SPEED_M_S.high * 3.6, 1), "km/h")
 
 
 def parse_when(text: str | None, flag: str) -> datetime:

@@ -40,6 +40,7 @@ from retrowalk.domain.models import (
     Verdict,
 )
 from retrowalk.domain.safety_cues import CueContext, safety_cues, warmup
+from retrowalk.domain.validation import Range
 from retrowalk.errors import Forbidden, InvalidInput
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
 
 MIN_WEEKS = 1
 MAX_WEEKS = 26
+WEEKS = Range(MIN_WEEKS, MAX_WEEKS, "weeks", integer=True)
 
 
 def _check_weeks(weeks: int) -> None:

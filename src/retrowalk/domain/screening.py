@@ -42,6 +42,13 @@ RANGES: Mapping[str, Range] = MappingProxyType(
 )
 """field -> allowed range for every numeric answer; the CLI shows these in prompts."""
 
+#: The forward walking speed as people type it (km/h).
+FORWARD_SPEED_KMH = Range(
+    round(RANGES["forward_speed_m_s"].low * 3.6, 1),
+    round(RANGES["forward_speed_m_s"].high * 3.6, 1),
+    "km/h",
+)
+
 _YES_NO_FIELDS = (
     "pain_with_squats_lunges",
     "balance_or_neuro_condition",

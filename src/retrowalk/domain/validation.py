@@ -50,6 +50,9 @@ SPEED_M_S = Range(0.05, 2.5, "m/s")
 DISTANCE_M = Range(0, 50_000, "m")
 INCLINE_PCT = Range(0, 30, "%")
 LOAD_KG = Range(0, 400, "kg")
+#: The same limits in the units people type at the edges (minutes, km/h).
+MINUTES = Range(DURATION_S.low / 60, DURATION_S.high / 60, "min")
+SPEED_KMH = Range(round(SPEED_M_S.low * 3.6, 2), round(SPEED_M_S.high * 3.6, 1), "km/h")
 NOTES_MAX_CHARS = 2000
 #: A session may be logged up to this far back; the future is refused (a small clock skew aside).
 LOG_MAX_AGE = timedelta(days=366)

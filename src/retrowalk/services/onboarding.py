@@ -6,18 +6,15 @@ from datetime import datetime
 
 from retrowalk.domain import prescription, screening
 from retrowalk.domain.models import Program, ScreeningAnswers, ScreeningResult, Verdict
-from retrowalk.domain.validation import Range
 from retrowalk.errors import Conflict, NotFound
 from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import Enrolment, PlanView, ScreeningOutcome
 from retrowalk.store.records import ProgramStatus, WalkerProfile
 
-WEEKS = Range(prescription.MIN_WEEKS, prescription.MAX_WEEKS, "weeks", integer=True)
-
 
 def _program_for(answers: ScreeningAnswers, result: ScreeningResult, weeks: int) -> Program | None:
     """No program while a clinician should be seen first (the screening says why)."""
-    WEEKS.check("weeks", weeks)
+    prescription.WEEKS.check("weeks", weeks)
     if result.verdict is Verdict.SEE_CLINICIAN:
         return None
     return prescription.prescribe(answers, result, weeks)

@@ -23,22 +23,14 @@ from retrowalk.domain.models import (
     SessionTarget,
     StartMethod,
 )
-from retrowalk.domain.screening import RANGES
+from retrowalk.domain.screening import FORWARD_SPEED_KMH
 from retrowalk.domain.units import kmh_to_m_s
-from retrowalk.domain.validation import DURATION_S, LOAD_KG, SPEED_M_S, Range
+from retrowalk.domain.validation import LOAD_KG, MINUTES, SPEED_KMH, Range
 from retrowalk.errors import InvalidInput
 
 E = TypeVar("E", bound=StrEnum)
 Form = Mapping[str, Any]
 
-MINUTES = Range(DURATION_S.low / 60, DURATION_S.high / 60, "min")
-SPEED_KMH = Range(round(SPEED_M_S.low * 3.6, 2), round(SPEED_M_S.high * 3.6, 1), "km/h")
-FORWARD_SPEED_KMH = Range(
-    round(RANGES["forward_speed_m_s"].min * 3.6, 1),
-    round(RANGES["forward_speed_m_s"].max * 3.6, 1),
-    "km/h",
-)
-WEEKS = Range(1, 26, "weeks", integer=True)
 UTC_OFFSET_MIN = Range(-14 * 60, 14 * 60, "min", integer=True)
 NAME_MAX_CHARS = 60
 

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
+from retrowalk.domain.prescription import WEEKS
 from retrowalk.domain.screening import RANGES, allowed_text
 from retrowalk.errors import Conflict, InvalidInput, NotFound
 from retrowalk.formats.codec import encode
@@ -35,7 +36,7 @@ SCREENING_CHOICES = {
     "start_methods": tuple(StartMethod),
     "ranges": {name: allowed_text(name) for name in RANGES},
     "limits": RANGES,
-    "weeks": forms.WEEKS,
+    "weeks": WEEKS,
     "forward_speed_kmh": forms.FORWARD_SPEED_KMH,
 }
 
@@ -81,8 +82,8 @@ def screen(request: Request, actor: Actor, form: Form) -> Response:
         raise auth.RedirectTo("/patients")
     try:
         answers = forms.screening_answers(form)
-        weeks = forms.required_integer(form, "weeks", allowed=forms.WEEKS)
-        forms.WEEKS.check("weeks", weeks)
+        weeks = forms.required_integer(form, "weeks", allowed=WEEKS)
+        WEEKS.check("weeks", weeks)
         if actor.walker_id:
             onboarding.rescreen(
                 web.services.uow, actor.walker_id, answers, now=web.now(), weeks=weeks
