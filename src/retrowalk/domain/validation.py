@@ -23,8 +23,8 @@ class Range:
     integer: bool = False
 
     def describe(self) -> str:
-        low = int(self.low) if self.integer or self.low.is_integer() else self.low
-        high = int(self.high) if self.integer or self.high.is_integer() else self.high
+        low = f"{self.low:g}"
+        high = f"{self.high:g}"
         unit = f" {self.unit}" if self.unit else ""
         kind = "whole number " if self.integer else ""
         return f"{kind}{low} to {high}{unit}"
