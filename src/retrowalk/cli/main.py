@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from retrowalk.cli import exchange, onboarding, outcomes, sessions  # noqa: F401 - registers commands
+from retrowalk.cli import (  # noqa: F401 - registers commands
+    exchange,
+    imports,
+    onboarding,
+    outcomes,
+    sessions,
+)
 from retrowalk.cli.app import app
 from retrowalk.cli.outcomes import test_app
 
