@@ -7,6 +7,7 @@ walks written in each app's layout (tests/fixtures_sensor.py), and the walker's 
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -539,3 +540,22 @@ def test_pain_cannot_be_added_to_another_walkers_session(services: Services) -> 
         services.add_pain("Bob", outcome.session_id, 1, 1, now=NOW)
     with pytest.raises(NotFound):
         services.add_pain("Ann", "00000000-0000-0000-0000-000000000000", 1, 1, now=NOW)
+
+
+# --- dispatch on content ---------------------------------------------------------------------
+
+
+def test_the_content_decides_the_reader_not_the_file_name(
+    services: Services, tmp_path: Path
+) -> None:
+    renamed = tmp_path / "walk.gpx"
+    renamed.write_bytes((FIT / "garmin-fenix-5-walk.fit").read_bytes())
+    text = tmp_path / "notes.fit"
+    text.write_text("walked backwards in the park, felt fine\n")
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"format": "retrowalk-export", "format_version": 1}))
+    walk, notes, document = import_(services, renamed, text, export)
+    assert (walk.status, walk.format) == (ImportStatus.IMPORTED, "fit")
+    assert notes.status is ImportStatus.REFUSED and "not a FIT file" in (notes.reason or "")
+    assert document.status is ImportStatus.REFUSED
+    assert "retrowalk export document" in (document.reason or "")
