@@ -252,12 +252,14 @@ def test_without_a_walker_nothing_is_imported(data_dir: Path) -> None:
     importlib.util.find_spec("retrowalk.services.exchange") is None,
     reason="the export importer (services/exchange.py) is not on this branch",
 )
-def test_an_export_document_goes_to_the_export_importer(enrolled: Path, tmp_path: Path) -> None:
+def test_an_export_document_goes_to_the_export_importer(
+    enrolled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run("import", str(WALK), "--pain-during", "1", "--pain-after", "1")
     document = tmp_path / "export.json"
     assert run("export", "--out", str(document)).code == 0
     fresh = tmp_path / "other"
-    os.environ["RETROWALK_DATA_DIR"] = str(fresh)  # restored by monkeypatch in data_dir
+    monkeypatch.setenv("RETROWALK_DATA_DIR", str(fresh))
     result = run("--json", "import", str(document), str(LAKE))
     assert result.code == 0, result.stdout
     exported, lake = result.json()["files"]

@@ -559,3 +559,30 @@ def test_the_content_decides_the_reader_not_the_file_name(
     assert notes.status is ImportStatus.REFUSED and "not a FIT file" in (notes.reason or "")
     assert document.status is ImportStatus.REFUSED
     assert "retrowalk export document" in (document.reason or "")
+
+
+def test_a_file_imported_by_someone_else_while_it_was_read_is_skipped(
+    services: Services,
+) -> None:
+    """Reading happens outside any transaction; the write checks the content hash again."""
+    path = FIT / "garmin-fenix-5-walk.fit"
+    others: list[ImportOutcome] = []
+
+    class Meanwhile:
+        def file_started(self, path: Path, size_bytes: int) -> None:
+            pass
+
+        def bytes_read(self, done_bytes: int, total_bytes: int) -> None:
+            if not others:  # another import of the same file commits first
+                others.extend(import_(services, path))
+
+        def file_done(self, outcome: ImportOutcome) -> None:
+            pass
+
+    (outcome,) = services.import_files(
+        None, [path], options=ImportOptions(), now=NOW, progress=Meanwhile()
+    )
+    assert [o.status for o in others] == [ImportStatus.IMPORTED]
+    assert outcome.status is ImportStatus.SKIPPED
+    assert outcome.session_id == others[0].session_id
+    assert stored_counts(services)[:2] == (1, 1)

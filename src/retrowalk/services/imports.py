@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
-from retrowalk.errors import InvalidInput, NotFound, UnsupportedFile
+from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.services.recording_import import (
     DeclaredDirection,
     ImportOptions,
@@ -172,7 +172,16 @@ def _import_one(
     except OSError as error:
         return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
     details = {**read.details, "content_sha256": digest}
-    return _store(uow, walker_id, name, digest, read, details, options, now)
+    try:
+        return _store(uow, walker_id, name, digest, read, details, options, now)
+    except Conflict as error:
+        # Another import of the same content committed first (its row is unique per walker),
+        # or the session was edited meanwhile: nothing of this file was written.
+        with uow(read_only=True) as work:
+            known = work.imports.find(walker_id, digest)
+        if known is not None and not options.reanalyse:
+            return _skipped(name, digest, known.session_id, known.format)
+        return _refused(name, UnsupportedFile(name, f"was not imported: {error}"))
 
 
 def _store(
