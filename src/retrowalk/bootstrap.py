@@ -5,9 +5,10 @@ Interfaces (CLI, web) get a ``Services`` object and never touch the store direct
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,7 +21,8 @@ from retrowalk.domain.models import (
     StartMethod,
 )
 from retrowalk.domain.outcomes import BackwardWalkPopulation
-from retrowalk.services import onboarding, outcomes, progress, sessions
+from retrowalk.services import imports, onboarding, outcomes, progress, sessions
+from retrowalk.services.imports import ImportOptions, ImportOutcome, ImportProgress
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import (
     CheckInResult,
@@ -95,6 +97,31 @@ class Services:
 
     def progress(self, walker: str | None) -> ProgressView:
         return progress.progress(self.uow, walker)
+
+    # recordings (FIT, GPX, phone motion) and pain added later
+    def import_files(
+        self,
+        walker: str | None,
+        paths: Sequence[str | Path],
+        *,
+        options: ImportOptions,
+        now: datetime,
+        progress: ImportProgress | None = None,
+    ) -> list[ImportOutcome]:
+        return imports.import_files(
+            self.uow, walker, paths, options=options, now=now, progress=progress
+        )
+
+    def add_pain(
+        self,
+        walker: str | None,
+        session_id: str,
+        pain_during: int,
+        pain_after: int,
+        *,
+        now: datetime,
+    ) -> LogResult:
+        return imports.add_pain(self.uow, walker, session_id, pain_during, pain_after, now=now)
 
     # outcome tests
     def record_3mbwt(

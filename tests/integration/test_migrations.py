@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import threading
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from retrowalk.store import migrate
 from retrowalk.store.engine import make_engine
@@ -154,3 +156,87 @@ def upgrade():
 def downgrade():
     op.drop_table("extra")
 """
+
+
+def _session_row(session_id: str, pain: int | None) -> dict[str, object]:
+    now = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    return {
+        "id": session_id,
+        "walker_id": "w1",
+        "program_id": None,
+        "performed_at": now,
+        "performed_at_utc_offset_s": 0,
+        "modality": "overground",
+        "duration_s": 300.0,
+        "distance_m": None,
+        "speed_m_s": None,
+        "incline_pct": 0.0,
+        "load_kg": None,
+        "rails": False,
+        "rpe": None,
+        "pain_during_nprs": pain,
+        "pain_after_nprs": pain,
+        "near_falls": False,
+        "fell": False,
+        "swelling": False,
+        "giving_way": False,
+        "chest_symptoms": False,
+        "notes": "",
+        "details": {},
+        "source": "import",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+    }
+
+
+def test_migration_0002_makes_pain_optional_and_keeps_rows_and_the_0_10_checks(
+    database_url: str,
+) -> None:
+    """Pain not reported yet (NULL) is stored; a reported pain must still be 0-10."""
+    upgrade(database_url, "0001")
+    walker = metadata.tables["walker"]
+    session_log = metadata.tables["session_log"]
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                walker.insert().values(
+                    id="w1",
+                    display_name="Ann",
+                    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                    age_years=60,
+                    body_mass_kg=70.0,
+                    forward_speed_m_s=None,
+                    usual_pain_nprs=3,
+                    goal="knee-pain",
+                    status="active",
+                )
+            )
+            connection.execute(session_log.insert().values(**_session_row("s1", 2)))
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(session_log.insert().values(**_session_row("s0", None)))
+
+        upgrade(database_url)
+        with engine.begin() as connection:
+            connection.execute(session_log.insert().values(**_session_row("s2", None)))
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(session_log.insert().values(**_session_row("s3", 11)))
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(session_log.c.id, session_log.c.pain_during_nprs).order_by(session_log.c.id)
+            ).all()
+            indexes = {ix["name"] for ix in inspect(connection).get_indexes("session_log")}
+        assert [tuple(row) for row in rows] == [("s1", 2), ("s2", None)]
+        assert indexes == {"ix_session_log_program_id", "ix_session_log_walker_id_performed_at"}
+
+        with pytest.raises(RuntimeError, match="1 logged session"):
+            downgrade(database_url, "0001")
+        assert current_revision(database_url) == head_revision()
+        with engine.begin() as connection:
+            connection.execute(session_log.delete().where(session_log.c.id == "s2"))
+    finally:
+        engine.dispose()
+    downgrade(database_url, "0001")
+    assert current_revision(database_url) == "0001"

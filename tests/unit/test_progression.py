@@ -480,3 +480,83 @@ def test_a_near_fall_earlier_at_this_level_restarts_the_count() -> None:
     decision = decide(KNEE_START, sessions, [morning(5)], goal=Goal.KNEE_PAIN)
     assert decision.kind is DecisionKind.HOLD
     assert any("1 of 3" in r.text for r in decision.reasons)
+
+
+# Pain not reported yet (None): an imported recording before the walker adds its pain.
+UNREPORTED = {"pain_during_nprs": None, "pain_after_nprs": None}
+UNREPORTED_TABLE = [
+    # id, overrides of the last of three sessions, check-in (pain, usual) or None, kind, rule
+    ("clean-week-then-unreported", UNREPORTED, (4, 4), "hold", "hold-pain-not-reported"),
+    ("unreported-no-checkin", UNREPORTED, None, "hold", "hold-pain-not-reported"),
+    ("only-during-missing", {"pain_during_nprs": None}, (4, 4), "hold", "hold-pain-not-reported"),
+    ("only-after-missing", {"pain_after_nprs": None}, (4, 4), "hold", "hold-pain-not-reported"),
+    ("unreported-but-fell", {**UNREPORTED, "fell": True}, (4, 4), "stop", "stop-fall"),
+    ("unreported-but-swelling", {**UNREPORTED, "swelling": True}, None, "stop", "stop-swelling"),
+    (
+        "during-8-after-missing",
+        {"pain_after_nprs": None, "pain_during_nprs": 8},
+        None,
+        "stop",
+        "stop-severe-pain",
+    ),
+    (
+        "during-6-after-missing",
+        {"pain_after_nprs": None, "pain_during_nprs": 6},
+        None,
+        "regress",
+        "regress-pain-too-much",
+    ),
+    ("unreported-morning-not-settled", UNREPORTED, (6, 4), "regress", "regress-not-settled"),
+    (
+        "unreported-near-fall",
+        {**UNREPORTED, "near_falls": True},
+        (4, 4),
+        "regress",
+        "regress-near-fall",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("last", "checkin", "kind", "rule_id"),
+    [row[1:] for row in UNREPORTED_TABLE],
+    ids=[row[0] for row in UNREPORTED_TABLE],
+)
+def test_unreported_pain_holds_unless_a_known_fact_stops_or_regresses(
+    last: dict[str, Any], checkin: tuple[int, int] | None, kind: str, rule_id: str
+) -> None:
+    checkins = [] if checkin is None else [morning(5, *checkin)]
+    decision = decide(KNEE_START, week(**last), checkins, goal=Goal.KNEE_PAIN)
+    assert decision.kind == DecisionKind(kind)
+    assert rule_id in rule_ids(decision)
+
+
+def test_unreported_pain_says_which_session_and_how_to_add_it() -> None:
+    sessions = week(**UNREPORTED)
+    decision = decide(KNEE_START, sessions, [morning(5)], goal=Goal.KNEE_PAIN)
+    (reason,) = [r for r in decision.reasons if r.rule_id == "hold-pain-not-reported"]
+    assert sessions[-1].performed_at.date().isoformat() in reason.text
+    assert "`retrowalk pain`" in reason.text
+    assert reason.citation == "thomee1997"
+    assert decision.changes == () and decision.next_target == KNEE_START
+
+
+def test_a_session_without_pain_does_not_count_at_the_level() -> None:
+    """Days 0 and 2 clean, day 4 unreported, day 6 clean: only one clean session in a row."""
+    sessions = [walk(0), walk(2), walk(4, **UNREPORTED), walk(6)]
+    decision = decide(KNEE_START, sessions, [morning(7)], goal=Goal.KNEE_PAIN)
+    assert decision.kind is DecisionKind.HOLD
+    (reason,) = [r for r in decision.reasons if r.rule_id == "hold-sessions-at-level"]
+    assert reason.text.startswith("1 of 3")
+    # The same week with the pain reported progresses.
+    reported = [walk(0), walk(2), walk(4), walk(6)]
+    assert decide(KNEE_START, reported, [morning(7)], goal=Goal.KNEE_PAIN).kind is (
+        DecisionKind.PROGRESS
+    )
+
+
+def test_unreported_pain_is_left_out_of_the_weekly_trend() -> None:
+    """Week 1 pain 1; week 2 unreported: no rating to compare, so no rise."""
+    sessions = week() + [walk(7 + 2 * i, **UNREPORTED) for i in range(3)]
+    decision = decide(KNEE_START, sessions, [], goal=Goal.KNEE_PAIN)
+    assert "regress-weekly-rise" not in rule_ids(decision)

@@ -38,6 +38,8 @@ CEILINGS = {
     "load_pct_body_mass": LIMITS.max_load_pct_body_mass,
 }
 pain = st.integers(0, 10)
+#: A pain rating, or None: not reported yet (an imported recording before its pain is added).
+maybe_pain = st.none() | pain
 
 
 @st.composite
@@ -61,8 +63,9 @@ def histories(
     """A target, sessions strictly later each time, check-ins, a goal.
 
     Each history has a profile so that every kind of decision is reached often: the worst pain
-    (2, 5 or 10), whether red flags and near-falls can occur, and whether the sessions follow the
-    target exactly or vary around it (shorter, slower, flatter, on the rails, other loads).
+    (2, 5 or 10), whether red flags and near-falls can occur, whether the sessions follow the
+    target exactly or vary around it (shorter, slower, flatter, on the rails, other loads), and
+    whether some sessions' pain is not reported yet (None, as after an import).
     """
     target = draw(targets())
     goal = draw(st.sampled_from(list(Goal)))
@@ -70,6 +73,8 @@ def histories(
     flags = draw(st.sampled_from([False, False, True]))
     rare = st.sampled_from([False] * 9 + [True]) if flags else st.just(False)
     exact = draw(st.sampled_from([True, True, False]))
+    unreported = draw(st.sampled_from([False, False, True]))
+    session_pains = (st.none() | pains) if unreported else pains
 
     def around(value: float, deltas: list[float]) -> float:
         return value if exact else value + draw(st.sampled_from(deltas))
@@ -86,8 +91,8 @@ def histories(
                 performed_at=START + timedelta(hours=hours),
                 modality=target.modality,
                 duration_s=max(around(target.duration_s, [-60.0, -33.0, -30.0, 0.0, 60.0]), 0),
-                pain_during_nprs=draw(pains),
-                pain_after_nprs=draw(pains),
+                pain_during_nprs=draw(session_pains),
+                pain_after_nprs=draw(session_pains),
                 speed_m_s=speed,
                 incline_pct=target.incline_pct if exact else draw(st.sampled_from([0.0, 5.0])),
                 load_kg=draw(st.none() | st.sampled_from([14.0, 17.5, 21.0, 35.0])),
@@ -127,12 +132,22 @@ def _raises(change: Change) -> bool:
     return change.to_value > change.from_value
 
 
+def _worst(session: LoggedSession) -> int:
+    """The worst reported pain of a session (-1 when none is reported yet)."""
+    known = [p for p in (session.pain_during_nprs, session.pain_after_nprs) if p is not None]
+    return max(known, default=-1)
+
+
+def _reported(session: LoggedSession) -> bool:
+    return session.pain_during_nprs is not None and session.pain_after_nprs is not None
+
+
 def _red_flag(sessions: list[LoggedSession], checkins: list[CheckIn]) -> bool:
     if sessions:
         last = sessions[-1]
         if last.fell or last.swelling or last.giving_way or last.chest_symptoms:
             return True
-        if max(last.pain_during_nprs, last.pain_after_nprs) > 7:
+        if _worst(last) > 7:
             return True
     if checkins:
         latest = max(c.on for c in checkins)
@@ -181,9 +196,21 @@ def test_decision_invariants(
         return
     assert decision.next_target == _apply(target, decision)
 
-    if sessions and max(sessions[-1].pain_during_nprs, sessions[-1].pain_after_nprs) > 5:
+    if sessions and _worst(sessions[-1]) > 5:
         assert decision.kind is DecisionKind.REGRESS
         assert not any(_raises(change) for change in decision.changes)
+    # Unreported pain never justifies a raise: the latest sessions a raise rests on all have
+    # their pain reported, in the safe zone; an unreported latest session holds (or regresses
+    # on what is known), and its hold says that the pain is missing.
+    needed = LIMITS.sessions_at_level_before_progress
+    if decision.kind is DecisionKind.PROGRESS:
+        assert len(sessions) >= needed
+        assert all(_reported(s) and _worst(s) <= 2 for s in sessions[-needed:])
+    if sessions and not _reported(sessions[-1]):
+        assert decision.kind in (DecisionKind.HOLD, DecisionKind.REGRESS)
+        if decision.kind is DecisionKind.HOLD:
+            assert decision.reasons[0].rule_id == "hold-pain-not-reported"
+            assert sessions[-1].performed_at.date().isoformat() in decision.reasons[0].text
     if sessions and any(
         s.near_falls for s in sessions[-LIMITS.sessions_at_level_before_progress :]
     ):
@@ -209,11 +236,11 @@ def test_decision_invariants(
 
 
 @settings(max_examples=100, deadline=None)
-@given(histories(), pain, pain)
+@given(histories(), maybe_pain, maybe_pain)
 def test_preview_equals_deciding_with_the_session_logged(
     history: tuple[SessionTarget, list[LoggedSession], list[CheckIn], Goal],
-    during: int,
-    after: int,
+    during: int | None,
+    after: int | None,
 ) -> None:
     target, sessions, checkins, goal = history
     latest = sessions[-1].performed_at if sessions else START
@@ -228,7 +255,7 @@ def test_preview_equals_deciding_with_the_session_logged(
     previewed = preview(target, sessions, checkins, what_if, goal=goal)
     assert previewed == decide(target, [*sessions, what_if], checkins, goal=goal)
     assert previewed.kind is not DecisionKind.PROGRESS  # no next-morning check-in yet
-    if max(during, after) > 5:
+    if _worst(what_if) > 5:
         assert previewed.kind in (DecisionKind.REGRESS, DecisionKind.STOP)
 
 

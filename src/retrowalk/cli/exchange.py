@@ -1,4 +1,8 @@
-"""`retrowalk export` and `retrowalk import`: all of a walker's data as one JSON document."""
+"""`retrowalk export`: all of a walker's data as one JSON document.
+
+Export documents are imported by `retrowalk import` (cli/imports.py), which also imports
+recordings.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,6 @@ from pathlib import Path
 import typer
 
 from retrowalk.cli.app import app, cli, handled
-from retrowalk.errors import UnsupportedFile
 
 
 @app.command()
@@ -30,33 +33,3 @@ def export(
         tmp.replace(out)
         if not c.json_output:
             c.err.print(f"Exported to {out}")
-
-
-@app.command(name="import")
-def import_(
-    files: list[Path] = typer.Argument(..., help="retrowalk export documents (.json)."),
-) -> None:
-    """Import retrowalk export documents (FIT, GPX and sensor files come later)."""
-    c = cli()
-    with handled():
-        results = []
-        for path in files:
-            if not path.is_file():
-                raise UnsupportedFile(str(path), "no such file")
-            try:
-                document = json.loads(path.read_text(encoding="utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise UnsupportedFile(str(path), f"not a retrowalk JSON export ({error})") from None
-            summary = c.services.import_document(document, source=str(path))
-            results.append({"file": str(path), **summary})
-        c.emit(
-            {"imported": results},
-            lambda: [
-                c.console.print(
-                    f"{r['file']}: walker {r['display_name']!r} "
-                    f"{'created' if r['created'] else 'already present, merged'}; "
-                    f"{r['counts']}"
-                )
-                for r in results
-            ],
-        )

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 import typer
 
-from retrowalk.cli import exchange, onboarding, outcomes, serve, sessions  # noqa: F401 - registers commands
+from retrowalk.cli import (  # noqa: F401 - registers commands
+    exchange,
+    imports,
+    onboarding,
+    outcomes,
+    serve,
+    sessions,
+)
 from retrowalk.cli.app import app
 from retrowalk.cli.outcomes import test_app
 

@@ -15,6 +15,7 @@ from retrowalk.domain.evidence import SOURCES
 from retrowalk.domain.models import (
     Decision,
     DecisionKind,
+    LoggedSession,
     Modality,
     Reason,
     ScreeningResult,
@@ -179,13 +180,19 @@ def _value(value: object) -> str:
 
 
 def logged(console: Console, result: LogResult) -> None:
-    console.print(
-        f"Logged: {target_line(_as_target(result))}, pain during "
-        f"{result.session.pain_during_nprs}/10, after {result.session.pain_after_nprs}/10."
-    )
+    console.print(f"Logged: {target_line(_as_target(result))}, {pain_text(result.session)}.")
     decision(console, result.decision)
     if result.decision.kind is not DecisionKind.STOP:
         console.print("Tomorrow morning: `retrowalk checkin` (has the pain settled?).")
+
+
+def pain_text(session: LoggedSession) -> str:
+    """Pain during/after as people read it; imported sessions may not have it yet."""
+    during, after = session.pain_during_nprs, session.pain_after_nprs
+    if during is None and after is None:
+        return "pain not reported yet (add it with `retrowalk pain SESSION_ID`)"
+    shown = ["?" if value is None else f"{value}/10" for value in (during, after)]
+    return f"pain during {shown[0]}, after {shown[1]}"
 
 
 def _as_target(result: LogResult) -> SessionTarget:

@@ -156,13 +156,18 @@ class Program:
 
 @dataclass(frozen=True, slots=True)
 class LoggedSession:
-    """What a walker actually did (progression follows this, never the plan alone)."""
+    """What a walker actually did (progression follows this, never the plan alone).
+
+    ``pain_during_nprs`` and ``pain_after_nprs`` are None while the walker has not reported
+    them yet (an imported recording, before its pain is added): such a session never counts
+    towards a raise (thomee1997: progression is guided by the reported pain).
+    """
 
     performed_at: datetime
     modality: Modality
     duration_s: float
-    pain_during_nprs: int
-    pain_after_nprs: int
+    pain_during_nprs: int | None
+    pain_after_nprs: int | None
     speed_m_s: float | None = None
     distance_m: float | None = None
     incline_pct: float = 0.0

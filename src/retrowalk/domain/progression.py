@@ -16,9 +16,12 @@ Rules, first match wins:
   variable goes down one step: rails back on after a near-fall; else the variable raised most
   recently (when the history shows it); else duration (athletes: load, then incline). Never
   below a floor.
-- ``hold``: pain 3-5 (nemex2010); no next-morning check-in yet; the last session fell short of
-  the target; fewer than ``sessions_at_level_before_progress`` clean sessions at this level
-  (expert-opinion); already at every ceiling.
+- ``hold``: the last session's pain not reported yet (an imported recording; the model is
+  guided by reported pain, thomee1997); pain 3-5 (nemex2010); no next-morning check-in yet;
+  the last session fell short of the target; fewer than ``sessions_at_level_before_progress``
+  clean sessions at this level (expert-opinion); already at every ceiling. A session whose
+  pain is not reported never counts at a level, so it never justifies a raise; what is known
+  (a red flag, a reported pain, an unsettled next morning) still stops or regresses.
 - ``progress``: exactly one variable goes up one step, in a goal-specific order: knee pain, knee
   OA, general fitness: duration to 10 min (alghadir2019), then speed; balance: duration, then
   hands-free (only without near-falls at this level), then speed; athletes: sled load
@@ -299,7 +302,9 @@ def _check_number(
         raise InvalidInput(field, value, f"a number from {low:g} to {high:g}")
 
 
-def _check_pain(field: str, value: Any) -> None:
+def _check_pain(field: str, value: Any, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
         raise InvalidInput(field, value, "a whole number from 0 to 10")
 
@@ -313,8 +318,8 @@ def _check_target(target: SessionTarget) -> None:
 
 def _check_session(session: LoggedSession, where: str) -> None:
     _check_number(f"{where}.duration_s", session.duration_s, 0, 24 * 3600)
-    _check_pain(f"{where}.pain_during_nprs", session.pain_during_nprs)
-    _check_pain(f"{where}.pain_after_nprs", session.pain_after_nprs)
+    _check_pain(f"{where}.pain_during_nprs", session.pain_during_nprs, optional=True)
+    _check_pain(f"{where}.pain_after_nprs", session.pain_after_nprs, optional=True)
     _check_number(f"{where}.speed_m_s", session.speed_m_s, 0, 10, optional=True)
     _check_number(f"{where}.incline_pct", session.incline_pct, -40, 40)
     _check_number(f"{where}.load_kg", session.load_kg, 0, 1000, optional=True)

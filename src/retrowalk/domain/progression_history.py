@@ -38,9 +38,22 @@ class Shortfall:
     target: float | bool | str | None
 
 
-def session_pain(session: LoggedSession) -> int:
-    """The higher of pain during and pain after the session (both are monitored, nemex2010)."""
-    return max(session.pain_during_nprs, session.pain_after_nprs)
+def session_pain(session: LoggedSession) -> int | None:
+    """The higher of pain during and pain after the session (both are monitored, nemex2010).
+
+    Only reported values count; None when neither is reported yet.
+    """
+    known = [p for p in (session.pain_during_nprs, session.pain_after_nprs) if p is not None]
+    return max(known) if known else None
+
+
+def pain_reported(session: LoggedSession) -> bool:
+    """Whether the walker reported both pain during and pain after the session.
+
+    Progression is guided by the pain the walker reports (thomee1997): until both are in, the
+    session cannot show that the load was safe.
+    """
+    return session.pain_during_nprs is not None and session.pain_after_nprs is not None
 
 
 def duration_counts(duration_s: float, target_s: float, limits: ProgressionLimits) -> bool:
@@ -169,9 +182,15 @@ def settled(checkin: CheckIn) -> bool:
 
 
 def clean(session: LoggedSession, morning: CheckIn | None) -> bool:
-    """A session in the safe zone, without a near-fall, and (if checked in) settled next day."""
+    """A session in the safe zone, without a near-fall, and (if checked in) settled next day.
+
+    A session whose pain is not reported yet is never clean: it never counts at a level.
+    """
+    worst = session_pain(session)
     return (
-        session_pain(session) <= SAFE_MAX_NPRS
+        pain_reported(session)
+        and worst is not None
+        and worst <= SAFE_MAX_NPRS
         and not session.near_falls
         and (morning is None or settled(morning))
     )
@@ -192,7 +211,8 @@ def weekly_rises(
     """Week-on-week rises of session pain and of next-morning pain (silbernagel2007).
 
     The last 7 days end on the latest day with a session or a check-in. A rise counts when the
-    mean went up by at least ``limits.weekly_rise_nprs``; both weeks need ratings.
+    mean went up by at least ``limits.weekly_rise_nprs``; both weeks need ratings. Pain not
+    reported yet is left out (it is no rating).
     """
     days = [session.performed_at.date() for session in sessions] + [c.on for c in checkins]
     if not days:
@@ -201,7 +221,11 @@ def weekly_rises(
     series: tuple[tuple[str, list[tuple[date, int]]], ...] = (
         (
             "pain during sessions",
-            [(s.performed_at.date(), s.pain_during_nprs) for s in sessions],
+            [
+                (s.performed_at.date(), s.pain_during_nprs)
+                for s in sessions
+                if s.pain_during_nprs is not None
+            ],
         ),
         ("next-morning pain", [(c.on, c.pain_next_morning_nprs) for c in checkins]),
     )

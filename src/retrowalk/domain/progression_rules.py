@@ -18,6 +18,7 @@ from retrowalk.domain.progression_history import (
     clean,
     duration_threshold_text,
     next_morning,
+    pain_reported,
     session_pain,
     settled,
     shortfalls,
@@ -120,7 +121,7 @@ def stop_reasons(h: History) -> tuple[Reason, ...]:
                 )
             )
         worst = session_pain(h.last)
-        if worst > URGENT_ABOVE_NPRS:
+        if worst is not None and worst > URGENT_ABOVE_NPRS:
             reasons.extend(_severe_pain(f"Pain {when} reached {worst}/10", pause))
     # The check-ins about the last session and those of the latest check-in day.
     seen: list[CheckIn] = list(h.last_checkins)
@@ -151,6 +152,10 @@ def stop_reasons(h: History) -> tuple[Reason, ...]:
     return tuple(reasons)
 
 
+def _pain_text(pain_nprs: int | None) -> str:
+    return "not reported" if pain_nprs is None else f"{pain_nprs}/10"
+
+
 def _severe_pain(what: str, pause: str) -> tuple[Reason, Reason]:
     return (
         Reason(
@@ -175,12 +180,14 @@ def regress_reasons(h: History) -> tuple[Reason, ...]:
     if last is None:
         return ()
     reasons: list[Reason] = []
-    if session_pain(last) > ACCEPTABLE_MAX_NPRS:
+    worst = session_pain(last)
+    if worst is not None and worst > ACCEPTABLE_MAX_NPRS:
         reasons.append(
             Reason(
                 "regress-pain-too-much",
-                f"Pain during the last session was {last.pain_during_nprs}/10 and after it "
-                f"{last.pain_after_nprs}/10: over {ACCEPTABLE_MAX_NPRS} is too much.",
+                f"Pain during the last session was {_pain_text(last.pain_during_nprs)} and "
+                f"after it {_pain_text(last.pain_after_nprs)}: over {ACCEPTABLE_MAX_NPRS} is "
+                "too much.",
                 "nemex2010",
             )
         )
@@ -231,8 +238,18 @@ def hold_reasons(h: History) -> tuple[Reason, ...]:
             ),
         )
     reasons: list[Reason] = []
+    if not pain_reported(last):
+        reasons.append(
+            Reason(
+                "hold-pain-not-reported",
+                f"Pain not reported yet for the session of {last.performed_at.date().isoformat()}"
+                ": add it with `retrowalk pain`. Progression is guided by the pain during and "
+                "after each session, so the next step waits for it.",
+                "thomee1997",
+            )
+        )
     worst = session_pain(last)
-    if worst > SAFE_MAX_NPRS:
+    if worst is not None and worst > SAFE_MAX_NPRS:
         reasons.append(
             Reason(
                 "hold-acceptable-pain",

@@ -59,8 +59,16 @@ LOG_MAX_AGE = timedelta(days=366)
 CLOCK_SKEW = timedelta(minutes=10)
 
 
-def validate_logged_session(session: LoggedSession, now: datetime) -> None:
-    """Check a logged session's fields; ``now`` is timezone-aware."""
+def validate_logged_session(
+    session: LoggedSession, now: datetime, *, max_age: timedelta | None = LOG_MAX_AGE
+) -> None:
+    """Check a logged session's fields; ``now`` is timezone-aware.
+
+    Pain may be None (not reported yet, e.g. an imported recording); a reported pain is a whole
+    number 0-10. ``max_age`` bounds how far back a session may be dated: typed sessions within
+    the last year (an older date is most likely a typo); ``None`` for recordings, whose time
+    comes from the device's clock (a walker importing an archive of older walks).
+    """
     if session.performed_at.tzinfo is None:
         raise InvalidInput("performed_at", session.performed_at.isoformat(), "a time with a zone")
     if session.performed_at > now + CLOCK_SKEW:
@@ -69,8 +77,9 @@ def validate_logged_session(session: LoggedSession, now: datetime) -> None:
             session.performed_at.isoformat(),
             f"not after now ({now:%Y-%m-%d %H:%M})",
         )
-    if session.performed_at < now - LOG_MAX_AGE:
-        raise InvalidInput("performed_at", session.performed_at.isoformat(), "within the last year")
+    if max_age is not None and session.performed_at < now - max_age:
+        window = "the last year" if max_age == LOG_MAX_AGE else f"the last {max_age.days} days"
+        raise InvalidInput("performed_at", session.performed_at.isoformat(), f"within {window}")
     DURATION_S.check("duration_s", session.duration_s)
     PAIN.check("pain_during_nprs", session.pain_during_nprs)
     PAIN.check("pain_after_nprs", session.pain_after_nprs)

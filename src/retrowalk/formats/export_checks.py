@@ -141,8 +141,10 @@ def _revisions(path: str, history: Any) -> None:
 
 
 def _logged(path: str, session: LoggedSession) -> None:
-    _pain(f"{path}.pain_during_nprs", session.pain_during_nprs)
-    _pain(f"{path}.pain_after_nprs", session.pain_after_nprs)
+    if session.pain_during_nprs is not None:  # None: not reported yet (imported recordings)
+        _pain(f"{path}.pain_during_nprs", session.pain_during_nprs)
+    if session.pain_after_nprs is not None:
+        _pain(f"{path}.pain_after_nprs", session.pain_after_nprs)
     if session.rpe is not None:
         _between(f"{path}.rpe", session.rpe, 0, RPE_MAX)
     _not_negative(f"{path}.duration_s", session.duration_s)

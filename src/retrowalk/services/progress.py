@@ -10,8 +10,10 @@ from retrowalk.services.views import ProgressView, WeekRow
 from retrowalk.store.records import StoredProgram
 
 
-def _mean(values: list[int]) -> float | None:
-    return fmean(values) if values else None
+def _mean(values: list[int | None]) -> float | None:
+    """The mean of the values reported (pain not reported yet is None and left out)."""
+    known = [v for v in values if v is not None]
+    return fmean(known) if known else None
 
 
 def progress(uow: UowFactory, walker_ref: str | None) -> ProgressView:

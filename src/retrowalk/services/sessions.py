@@ -140,6 +140,12 @@ def _decide_and_apply(
     return decision
 
 
+# Public names for the other use cases that change the history (imports, pain added later):
+# they run the same decision step as hand logging.
+require_program = _program
+decide_and_apply = _decide_and_apply
+
+
 def current_target(uow: UowFactory, walker_ref: str | None) -> SessionTarget | None:
     with uow(read_only=True) as work:
         walker = find_walker(work, walker_ref)

@@ -1,0 +1,377 @@
+"""Import recordings (FIT, GPX, phone motion) as logged sessions; add their pain later.
+
+Every file is one unit of work: it is read and analysed first (outside any transaction, so a
+long analysis never holds the database's write lock), then its session, its content hash and
+the progression decision are written together or not at all. A refused file leaves nothing.
+
+Idempotent by content: the SHA-256 of a file's bytes (of a folder: its files' sorted relative
+paths and contents) is recorded per walker, so the same recording imported again is
+``skipped`` and names the session it already is. With ``reanalyse`` it is read and analysed
+again (after a reader or analysis fix) and its session is ``replaced``: edited with the
+earlier state kept as a revision, keeping what only the walker knows (pain, rails, falls,
+notes, and the modality and direction unless given again).
+
+After a session is added or replaced, the same decision step as hand logging runs
+(``services.sessions.decide_and_apply``), so the progression engine treats an imported session
+like a hand-logged one. An imported session has no pain until the walker reports it (None):
+the decision holds until ``add_pain`` (thomee1997: progression is guided by reported pain).
+
+A retrowalk export document (JSON) is not a recording: interfaces hand it to
+``services.exchange.import_document`` (``read_export_document`` tells them apart).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from retrowalk.domain.models import Decision, LoggedSession, Modality
+from retrowalk.domain.validation import PAIN, validate_logged_session
+from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
+from retrowalk.services.recording_import import (
+    DeclaredDirection,
+    ImportOptions,
+    ReadRecording,
+    content_sha256,
+    read_recording,
+    size_bytes,
+)
+from retrowalk.services.sessions import decide_and_apply, require_program
+from retrowalk.services.uow import UowFactory
+from retrowalk.services.views import LogResult
+from retrowalk.store.records import SessionSource, StoredSession
+from retrowalk.store.unit_of_work import UnitOfWork
+
+__all__ = [
+    "DeclaredDirection",
+    "ImportOptions",
+    "ImportOutcome",
+    "ImportProgress",
+    "ImportStatus",
+    "add_pain",
+    "import_files",
+    "read_export_document",
+]
+
+EXPORT_FORMAT = "retrowalk-export"
+#: Export documents are small; a JSON file larger than this is not read whole to check.
+EXPORT_MAX_BYTES = 256 << 20
+
+
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"
+    SKIPPED = "skipped"
+    REPLACED = "replaced"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What became of one file. ``reason`` says why it was refused or skipped."""
+
+    path: str
+    status: ImportStatus
+    format: str | None = None
+    content_sha256: str | None = None
+    session_id: str | None = None
+    session: LoggedSession | None = None
+    details: dict[str, Any] | None = None
+    decision: Decision | None = None
+    reason: str | None = None
+
+    @property
+    def pain_missing(self) -> bool:
+        s = self.session
+        return s is not None and (s.pain_during_nprs is None or s.pain_after_nprs is None)
+
+
+class ImportProgress(Protocol):
+    """Told how an import goes (a progress bar); every method is optional to act on."""
+
+    def file_started(self, path: Path, size_bytes: int) -> None: ...
+
+    def bytes_read(self, done_bytes: int, total_bytes: int) -> None: ...
+
+    def file_done(self, outcome: ImportOutcome) -> None: ...
+
+
+def import_files(
+    uow: UowFactory,
+    walker_ref: str | None,
+    paths: Sequence[str | Path],
+    *,
+    options: ImportOptions,
+    now: datetime,
+    progress: ImportProgress | None = None,
+) -> list[ImportOutcome]:
+    """Import each file as one session (one unit of work per file); never stops at a refusal.
+
+    Raises only for what concerns the whole import: no such walker, no program yet
+    (``NotFound``), or options out of range (``InvalidInput`` naming the field).
+    """
+    _check_options(options)
+    with uow(read_only=True) as work:
+        walker = work.walkers.default(walker_ref)
+        stored = require_program(work, walker)
+        target = stored.current_target or stored.program.sessions[0].target
+    outcomes: list[ImportOutcome] = []
+    for raw in paths:
+        path = Path(raw)
+        outcome = _import_one(uow, walker.id, path, options, now, target.modality, progress)
+        outcomes.append(outcome)
+        if progress is not None:
+            progress.file_done(outcome)
+    return outcomes
+
+
+def _import_one(
+    uow: UowFactory,
+    walker_id: str,
+    path: Path,
+    options: ImportOptions,
+    now: datetime,
+    target_modality: Modality,
+    progress: ImportProgress | None,
+) -> ImportOutcome:
+    name = str(path)
+    if not path.exists():
+        return _refused(name, UnsupportedFile(name, "no such file or folder"))
+    try:
+        total = size_bytes(path)
+        if progress is not None:
+            progress.file_started(path, total)
+        digest = content_sha256(path)
+    except OSError as error:
+        return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
+    with uow(read_only=True) as work:
+        known = work.imports.find(walker_id, digest)
+    if known is not None and not options.reanalyse:
+        return _skipped(name, digest, known.session_id, known.format)
+    if read_export_document(path) is not None:
+        return _refused(
+            name,
+            UnsupportedFile(name, "is a retrowalk export document, not a recording"),
+        )
+    try:
+        read = read_recording(
+            path,
+            options,
+            target_modality=target_modality,
+            progress=None if progress is None else progress.bytes_read,
+        )
+        validate_logged_session(read.session, now, max_age=None)
+    except UnsupportedFile as error:
+        return _refused(name, error)
+    except InvalidInput as error:
+        return _refused(name, UnsupportedFile(name, f"cannot become a session: {error}"))
+    except OSError as error:
+        return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
+    details = {**read.details, "content_sha256": digest}
+    try:
+        return _store(uow, walker_id, name, digest, read, details, options, now)
+    except Conflict as error:
+        # Another import of the same content committed first (its row is unique per walker),
+        # or the session was edited meanwhile: nothing of this file was written.
+        with uow(read_only=True) as work:
+            known = work.imports.find(walker_id, digest)
+        if known is not None and not options.reanalyse:
+            return _skipped(name, digest, known.session_id, known.format)
+        return _refused(name, UnsupportedFile(name, f"was not imported: {error}"))
+
+
+def _store(
+    uow: UowFactory,
+    walker_id: str,
+    name: str,
+    digest: str,
+    read: ReadRecording,
+    details: dict[str, Any],
+    options: ImportOptions,
+    now: datetime,
+) -> ImportOutcome:
+    with uow() as work:
+        walker = work.walkers.get(walker_id)
+        stored_program = require_program(work, walker)
+        known = work.imports.find(walker_id, digest)  # again: another import may have won
+        if known is not None and not options.reanalyse:
+            return _skipped(name, digest, known.session_id, known.format)
+        if known is not None:
+            if known.session_id is None:
+                return _skipped(name, digest, None, known.format, "its session was deleted")
+            try:
+                current = work.sessions.get(known.session_id)
+            except NotFound:
+                return _skipped(
+                    name, digest, known.session_id, known.format, "its session was deleted"
+                )
+            session, details = _keep_walker_answers(
+                current.session, current.details, read, options, details
+            )
+            saved = work.sessions.edit(
+                current.id,
+                session,
+                expected_version=current.version,
+                reason=f"re-analysed on import of {Path(name).name}",
+                details=details,
+            )
+            status = ImportStatus.REPLACED
+        else:
+            saved = work.sessions.add(
+                walker_id,
+                read.session,
+                program_id=stored_program.id,
+                source=SessionSource.IMPORT,
+                details=details,
+                created_at=now,
+            )
+            work.imports.add(
+                walker_id,
+                content_sha256=digest,
+                original_name=Path(name).name,
+                format=read.format,
+                session_id=saved.id,
+                imported_at=now,
+            )
+            status = ImportStatus.IMPORTED
+        decision = decide_and_apply(work, walker, stored_program, now)
+        work.commit()
+    return ImportOutcome(
+        path=name,
+        status=status,
+        format=read.format,
+        content_sha256=digest,
+        session_id=saved.id,
+        session=saved.session,
+        details=saved.details,
+        decision=decision,
+    )
+
+
+def _keep_walker_answers(
+    before: LoggedSession,
+    before_details: dict[str, Any],
+    read: ReadRecording,
+    options: ImportOptions,
+    details: dict[str, Any],
+) -> tuple[LoggedSession, dict[str, Any]]:
+    """The re-analysed session with what only the walker knows kept from the stored one."""
+    session = replace(
+        read.session,
+        modality=options.modality or before.modality,
+        incline_pct=before.incline_pct if options.incline_pct is None else options.incline_pct,
+        pain_during_nprs=_given(options.pain_during_nprs, before.pain_during_nprs),
+        pain_after_nprs=_given(options.pain_after_nprs, before.pain_after_nprs),
+        load_kg=before.load_kg,
+        rails=before.rails,
+        rpe=before.rpe,
+        near_falls=before.near_falls,
+        fell=before.fell,
+        swelling=before.swelling,
+        giving_way=before.giving_way,
+        chest_symptoms=before.chest_symptoms,
+        notes=before.notes,
+    )
+    if options.direction is None and "declared_direction" in before_details:
+        details = {**details, "declared_direction": before_details["declared_direction"]}
+    return session, details
+
+
+def _given(value: int | None, before: int | None) -> int | None:
+    return before if value is None else value
+
+
+def _skipped(
+    name: str, digest: str, session_id: str | None, fmt: str, why: str = "already imported"
+) -> ImportOutcome:
+    reason = why if session_id is None else f"{why} as session {session_id}"
+    return ImportOutcome(
+        path=name,
+        status=ImportStatus.SKIPPED,
+        format=fmt,
+        content_sha256=digest,
+        session_id=session_id,
+        reason=reason,
+    )
+
+
+def _refused(name: str, error: UnsupportedFile) -> ImportOutcome:
+    return ImportOutcome(path=name, status=ImportStatus.REFUSED, reason=str(error))
+
+
+def _check_options(options: ImportOptions) -> None:
+    PAIN.check("pain_during_nprs", options.pain_during_nprs)
+    PAIN.check("pain_after_nprs", options.pain_after_nprs)
+    if options.when is not None and options.when.tzinfo is None:
+        raise InvalidInput("when", options.when.isoformat(), "a time with a zone")
+
+
+# --- pain added later ------------------------------------------------------------------------
+
+
+def add_pain(
+    uow: UowFactory,
+    walker_ref: str | None,
+    session_id: str,
+    pain_during: int,
+    pain_after: int,
+    *,
+    now: datetime,
+) -> LogResult:
+    """Report (or correct) a session's pain: the session is edited with a revision kept, then
+    the progression decides again, as after hand logging."""
+    PAIN.check("pain_during_nprs", pain_during)
+    PAIN.check("pain_after_nprs", pain_after)
+    if pain_during is None or pain_after is None:
+        raise InvalidInput("pain", None, "pain during and pain after, each 0-10")
+    with uow() as work:
+        walker = work.walkers.default(walker_ref)
+        stored = _own_session(work, walker.id, session_id)
+        before = stored.session
+        reported = before.pain_during_nprs is not None and before.pain_after_nprs is not None
+        session = replace(before, pain_during_nprs=pain_during, pain_after_nprs=pain_after)
+        saved = work.sessions.edit(
+            stored.id,
+            session,
+            expected_version=stored.version,
+            reason="pain corrected" if reported else "pain added",
+        )
+        decision = decide_and_apply(work, walker, require_program(work, walker), now)
+        work.commit()
+    return LogResult(saved.id, saved.session, decision)
+
+
+def _own_session(work: UnitOfWork, walker_id: str, session_id: str) -> StoredSession:
+    """The walker's own session (another walker's session is "not found", never shown)."""
+    try:
+        stored = work.sessions.get(session_id)
+    except NotFound:
+        raise NotFound(f"session {session_id} not found") from None
+    if stored.walker_id != walker_id:
+        raise NotFound(f"session {session_id} not found")
+    return stored
+
+
+# --- export documents ---------------------------------------------------------------------------
+
+
+def read_export_document(path: Path) -> dict[str, Any] | None:
+    """The parsed document when ``path`` is a retrowalk export (a JSON object with
+    ``"format": "retrowalk-export"``), else None. Never raises for other files."""
+    try:
+        if not path.is_file() or path.stat().st_size > EXPORT_MAX_BYTES:
+            return None
+        with path.open("rb") as stream:
+            head = stream.read(1024)
+        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            return None
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if isinstance(document, dict) and document.get("format") == EXPORT_FORMAT:
+        return document
+    return None
