@@ -21,7 +21,7 @@ from retrowalk.domain.models import (
     StartMethod,
 )
 from retrowalk.domain.outcomes import BackwardWalkPopulation
-from retrowalk.services import imports, onboarding, outcomes, progress, sessions
+from retrowalk.services import imports, onboarding, outcomes, progress, records, sessions
 from retrowalk.services.imports import ImportOptions, ImportOutcome, ImportProgress
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import (
@@ -35,6 +35,7 @@ from retrowalk.services.views import (
     ScreeningOutcome,
 )
 from retrowalk.settings import Settings
+from retrowalk.store.records import SessionRevision, StoredSession
 from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
 
 
@@ -94,6 +95,40 @@ class Services:
         self, walker: str | None, *, now: datetime, what_if_pain: int | None = None
     ) -> NextView:
         return sessions.next_session(self.uow, walker, now=now, what_if_pain=what_if_pain)
+
+    # the session log: list, find, correct (history is kept)
+    def sessions_page(
+        self, walker: str | None, *, limit: int = 20, offset: int = 0
+    ) -> records.Page[StoredSession]:
+        return records.sessions_page(self.uow, walker, limit=limit, offset=offset)
+
+    def find_session(
+        self, walker: str | None, id_or_prefix: str, *, include_deleted: bool = False
+    ) -> StoredSession:
+        return records.find_session(self.uow, walker, id_or_prefix, include_deleted=include_deleted)
+
+    def edit_session(
+        self,
+        walker: str | None,
+        session_id: str,
+        session: LoggedSession,
+        *,
+        expected_version: int,
+        now: datetime,
+    ) -> records.SessionChange:
+        return records.edit_session(
+            self.uow, walker, session_id, session, expected_version=expected_version, now=now
+        )
+
+    def delete_session(
+        self, walker: str | None, session_id: str, *, expected_version: int, now: datetime
+    ) -> records.SessionChange:
+        return records.delete_session(
+            self.uow, walker, session_id, expected_version=expected_version, now=now
+        )
+
+    def session_revisions(self, walker: str | None, session_id: str) -> list[SessionRevision]:
+        return records.session_revisions(self.uow, walker, session_id)
 
     def progress(self, walker: str | None) -> ProgressView:
         return progress.progress(self.uow, walker)

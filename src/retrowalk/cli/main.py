@@ -10,6 +10,7 @@ import typer
 
 from retrowalk.cli import (  # noqa: F401 - registers commands
     exchange,
+    history,
     imports,
     onboarding,
     outcomes,

@@ -14,10 +14,11 @@ from typing import Generic, TypeVar
 
 from retrowalk.domain.models import Decision, LoggedSession
 from retrowalk.domain.validation import Range, validate_logged_session
-from retrowalk.errors import NotFound
+from retrowalk.errors import InvalidInput, NotFound
 from retrowalk.services import sessions as session_service
 from retrowalk.services.uow import UowFactory
 from retrowalk.store.records import (
+    SessionRevision,
     StoredCheckIn,
     StoredDecision,
     StoredOutcome,
@@ -57,7 +58,7 @@ def _check_page(limit: int, offset: int) -> None:
     OFFSET.check("offset", offset)
 
 
-def walker(uow: UowFactory, walker_ref: str) -> Walker:
+def walker(uow: UowFactory, walker_ref: str | None) -> Walker:
     with uow(read_only=True) as work:
         return work.walkers.default(walker_ref)
 
@@ -71,7 +72,7 @@ def walkers_page(uow: UowFactory, *, limit: int = 50, offset: int = 0) -> Page[W
 
 
 def sessions_page(
-    uow: UowFactory, walker_ref: str, *, limit: int = 20, offset: int = 0
+    uow: UowFactory, walker_ref: str | None, *, limit: int = 20, offset: int = 0
 ) -> Page[StoredSession]:
     """Logged sessions, newest first."""
     _check_page(limit, offset)
@@ -82,7 +83,7 @@ def sessions_page(
     return Page(tuple(items), total, limit, offset)
 
 
-def all_sessions(uow: UowFactory, walker_ref: str) -> list[StoredSession]:
+def all_sessions(uow: UowFactory, walker_ref: str | None) -> list[StoredSession]:
     """Every logged session, oldest first (charts)."""
     with uow(read_only=True) as work:
         return work.sessions.list(work.walkers.default(walker_ref).id)
@@ -95,14 +96,53 @@ def _owned_session(work: UnitOfWork, walker_id: str, session_id: str) -> StoredS
     return stored
 
 
-def get_session(uow: UowFactory, walker_ref: str, session_id: str) -> StoredSession:
+MIN_ID_PREFIX = 6
+
+
+def find_session(
+    uow: UowFactory, walker_ref: str | None, id_or_prefix: str, *, include_deleted: bool = False
+) -> StoredSession:
+    """A session of this walker by its id or a unique prefix of it (at least 6 characters)."""
+    key = id_or_prefix.strip().lower()
+    if len(key) < MIN_ID_PREFIX:
+        raise InvalidInput(
+            "session_id",
+            id_or_prefix,
+            f"an id or its first {MIN_ID_PREFIX}+ characters (see `retrowalk sessions`)",
+        )
+    with uow(read_only=True) as work:
+        found = work.walkers.default(walker_ref)
+        matches = [
+            s
+            for s in work.sessions.list(found.id, include_deleted=include_deleted)
+            if s.id.startswith(key)
+        ]
+    if not matches:
+        raise NotFound(f"no session {id_or_prefix!r} (see `retrowalk sessions`)")
+    if len(matches) > 1:
+        raise InvalidInput("session_id", id_or_prefix, "a longer prefix: several sessions match")
+    return matches[0]
+
+
+def session_revisions(
+    uow: UowFactory, walker_ref: str | None, session_id: str
+) -> list[SessionRevision]:
+    with uow(read_only=True) as work:
+        found = work.walkers.default(walker_ref)
+        stored = work.sessions.get(session_id, include_deleted=True)
+        if stored.walker_id != found.id:
+            raise NotFound(f"session {session_id} not found")
+        return work.sessions.revisions(session_id)
+
+
+def get_session(uow: UowFactory, walker_ref: str | None, session_id: str) -> StoredSession:
     with uow(read_only=True) as work:
         return _owned_session(work, work.walkers.default(walker_ref).id, session_id)
 
 
 def edit_session(
     uow: UowFactory,
-    walker_ref: str,
+    walker_ref: str | None,
     session_id: str,
     session: LoggedSession,
     *,
@@ -126,7 +166,12 @@ def edit_session(
 
 
 def delete_session(
-    uow: UowFactory, walker_ref: str, session_id: str, *, expected_version: int, now: datetime
+    uow: UowFactory,
+    walker_ref: str | None,
+    session_id: str,
+    *,
+    expected_version: int,
+    now: datetime,
 ) -> SessionChange:
     """Soft-delete a session (its history stays) if still at ``expected_version``."""
     with uow() as work:
@@ -142,16 +187,16 @@ def _decide_again(work: UnitOfWork, found: Walker, now: datetime) -> Decision | 
     program = work.programs.current(found.id)
     if program is None:
         return None
-    return session_service._decide_and_apply(work, found, program, now)
+    return session_service.decide_and_apply(work, found, program, now)
 
 
-def checkins(uow: UowFactory, walker_ref: str) -> list[StoredCheckIn]:
+def checkins(uow: UowFactory, walker_ref: str | None) -> list[StoredCheckIn]:
     with uow(read_only=True) as work:
         return work.checkins.list(work.walkers.default(walker_ref).id)
 
 
 def decisions_page(
-    uow: UowFactory, walker_ref: str, *, limit: int = 20, offset: int = 0
+    uow: UowFactory, walker_ref: str | None, *, limit: int = 20, offset: int = 0
 ) -> Page[StoredDecision]:
     """Progression decisions with their reasons, newest first."""
     _check_page(limit, offset)
@@ -161,22 +206,22 @@ def decisions_page(
     return Page(tuple(every[offset : offset + limit]), len(every), limit, offset)
 
 
-def latest_decision(uow: UowFactory, walker_ref: str) -> StoredDecision | None:
+def latest_decision(uow: UowFactory, walker_ref: str | None) -> StoredDecision | None:
     with uow(read_only=True) as work:
         return work.decisions.latest(work.walkers.default(walker_ref).id)
 
 
-def outcomes(uow: UowFactory, walker_ref: str) -> list[StoredOutcome]:
+def outcomes(uow: UowFactory, walker_ref: str | None) -> list[StoredOutcome]:
     """Outcome tests, oldest first, with how each was taken (``details``)."""
     with uow(read_only=True) as work:
         return work.outcomes.list(work.walkers.default(walker_ref).id)
 
 
-def screenings(uow: UowFactory, walker_ref: str) -> list[StoredScreening]:
+def screenings(uow: UowFactory, walker_ref: str | None) -> list[StoredScreening]:
     with uow(read_only=True) as work:
         return work.screenings.list(work.walkers.default(walker_ref).id)
 
 
-def latest_screening(uow: UowFactory, walker_ref: str) -> StoredScreening | None:
+def latest_screening(uow: UowFactory, walker_ref: str | None) -> StoredScreening | None:
     with uow(read_only=True) as work:
         return work.screenings.latest(work.walkers.default(walker_ref).id)

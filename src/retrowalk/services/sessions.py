@@ -34,7 +34,7 @@ from retrowalk.store.records import ProgramStatus, StoredProgram, Walker
 from retrowalk.store.unit_of_work import UnitOfWork
 
 
-def _program(work: UnitOfWork, walker: Walker) -> StoredProgram:
+def require_program(work: UnitOfWork, walker: Walker) -> StoredProgram:
     stored = work.programs.current(walker.id)
     if stored is None:
         raise NotFound(
@@ -99,7 +99,7 @@ def _latest_session_id(work: UnitOfWork, walker_id: str) -> str | None:
     return latest_sessions[0].id if latest_sessions else None
 
 
-def _decide_and_apply(
+def decide_and_apply(
     work: UnitOfWork, walker: Walker, stored: StoredProgram, now: datetime
 ) -> Decision:
     """Decide, record the decision, and move the program's target (once per session)."""
@@ -142,8 +142,6 @@ def _decide_and_apply(
 
 # Public names for the other use cases that change the history (imports, pain added later):
 # they run the same decision step as hand logging.
-require_program = _program
-decide_and_apply = _decide_and_apply
 
 
 def current_target(uow: UowFactory, walker_ref: str | None) -> SessionTarget | None:
@@ -164,9 +162,9 @@ def log_session(
     validate_logged_session(session, now)
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = _program(work, walker)
+        stored = require_program(work, walker)
         saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
-        decision = _decide_and_apply(work, walker, stored, now)
+        decision = decide_and_apply(work, walker, stored, now)
         work.commit()
     return LogResult(saved.id, session, decision)
 
@@ -177,14 +175,14 @@ def check_in(
     validate_checkin(checkin, today)
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = _program(work, walker)
+        stored = require_program(work, walker)
         if work.checkins.on(walker.id, checkin.on) is not None:
             raise Conflict(
                 f"there is already a check-in for {checkin.on.isoformat()}; "
                 "use --replace to correct it"
             )
         work.checkins.add(walker.id, checkin)
-        decision = _decide_and_apply(work, walker, stored, now)
+        decision = decide_and_apply(work, walker, stored, now)
         work.commit()
     return CheckInResult(checkin, decision)
 
@@ -196,9 +194,9 @@ def replace_check_in(
     validate_checkin(checkin, today)
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = _program(work, walker)
+        stored = require_program(work, walker)
         work.checkins.replace(walker.id, checkin)
-        decision = _decide_and_apply(work, walker, stored, now)
+        decision = decide_and_apply(work, walker, stored, now)
         work.commit()
     return CheckInResult(checkin, decision)
 
@@ -210,7 +208,7 @@ def resume(uow: UowFactory, walker_ref: str | None, *, now: datetime | None = No
     marks the warning signs reported so far as cleared."""
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = _program(work, walker)
+        stored = require_program(work, walker)
         if stored.status is not ProgramStatus.PAUSED:
             return False
         work.programs.resume(stored.id)
@@ -239,7 +237,7 @@ def next_session(
 ) -> NextView:
     with uow(read_only=True) as work:
         walker = find_walker(work, walker_ref)
-        stored = _program(work, walker)
+        stored = require_program(work, walker)
         target = _target(stored)
         last = work.decisions.latest(walker.id)
         decision = last.decision if last is not None else _decide(work, walker, stored)
