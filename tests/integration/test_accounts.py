@@ -11,6 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from retrowalk.bootstrap import Services
 from retrowalk.domain.access import Actor, Permission, Role
 from retrowalk.domain.flags import FlagKind
 from retrowalk.domain.models import (
@@ -515,3 +516,37 @@ def test_a_therapist_resumes_a_program_paused_by_a_fall(
     rows = {r.display_name: r for r in accounts.patient_list(uow, tess, now=NOW)}
     assert [f.kind for f in rows["Gil"].flags] == []  # the fall was reviewed
     assert rows["Gil"].program_status == "active"
+
+
+def test_the_composition_root_offers_the_account_use_cases(database_url: str) -> None:
+    services = Services(open_store(database_url))
+    try:
+        tess = services.sign_up(
+            email="tess@example.org",
+            password=PASSWORD,
+            display_name="Tess",
+            role=Role.THERAPIST,
+            now=T0,
+        )
+        code = services.invite_patient(tess, now=T0).code
+        ana = services.sign_up(
+            email="ana@example.org",
+            password=PASSWORD,
+            display_name="Ana",
+            invite_code=code,
+            now=T0,
+        )
+        walker_id = services.enrol("Ana", answers(), weeks=6, now=T0).walker_id
+        ana = services.link_walker(ana, walker_id)
+        token = services.sign_in(email="ana@example.org", password=PASSWORD, client_key="k", now=T0)
+        assert services.identify_session(token, now=T0) == ana
+        services.authorize_walker(tess, walker_id, Permission.EDIT_PROGRAM)
+        assert services.patient_ids(tess) == {walker_id}
+        assert [r.walker_id for r in services.patient_list(tess, now=T0)] == [walker_id]
+        assert services.resume_program(tess, walker_id, now=T0) is False
+        api = services.create_api_token(ana, name="cli", now=T0)
+        assert services.identify_api_token(api, now=T0) == ana
+        services.sign_out(token)
+        assert services.identify_session(token, now=T0) is None
+    finally:
+        services.close()
