@@ -228,7 +228,7 @@ def identify_session(uow: UowFactory, token: str, *, now: datetime) -> Actor | N
     key = credentials.digest(token)
     with uow(read_only=True) as work:
         found = work.accounts.session(key)
-    if found is None:
+    if found is None or not credentials.same_digest(found.token_sha256, key):
         return None
     seen = found.last_used_at or found.created_at
     if now - seen > SESSION_IDLE or now - found.created_at > SESSION_MAX_AGE:
@@ -276,7 +276,7 @@ def identify_api_token(uow: UowFactory, token: str, *, now: datetime) -> Actor |
     key = credentials.digest(token)
     with uow(read_only=True) as work:
         found = work.accounts.api_token(key)
-    if found is None:
+    if found is None or not credentials.same_digest(found.token_sha256, key):
         return None
     if found.last_used_at is None or now - found.last_used_at >= TOUCH_EVERY:
         with uow() as work:

@@ -36,9 +36,11 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class Credential:
-    """The account behind a session or API token, and when that credential was made and used."""
+    """The account behind a session or API token (found by the token's SHA-256), and when that
+    credential was made and last used."""
 
     account: Account
+    token_sha256: str
     created_at: datetime
     last_used_at: datetime | None
 
@@ -134,7 +136,9 @@ class AccountRepository(Repository):
         if found is None:
             return None
         session, account = found
-        return Credential(_account(account), session.created_at, session.last_seen_at)
+        return Credential(
+            _account(account), session.token_sha256, session.created_at, session.last_seen_at
+        )
 
     def touch_session(self, token_sha256: str, *, at: datetime) -> None:
         self._session.execute(
@@ -178,7 +182,9 @@ class AccountRepository(Repository):
         if found is None:
             return None
         token, account = found
-        return Credential(_account(account), token.created_at, token.last_used_at)
+        return Credential(
+            _account(account), token.token_sha256, token.created_at, token.last_used_at
+        )
 
     def touch_api_token(self, token_sha256: str, *, at: datetime) -> None:
         self._session.execute(
