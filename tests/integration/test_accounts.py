@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -550,3 +551,17 @@ def test_the_composition_root_offers_the_account_use_cases(database_url: str) ->
         assert services.identify_session(token, now=T0) is None
     finally:
         services.close()
+
+
+def test_a_patient_without_a_program_is_listed_without_adherence_flags(uow: UowFactory) -> None:
+    tess = sign_up(uow, "tess@example.org", Role.THERAPIST)
+    code = accounts.invite_patient(uow, tess, now=T0).code
+    ana = sign_up(uow, "ana@example.org", invite_code=code)
+    red_flag = dataclasses.replace(answers(), heart_symptoms_on_exertion=True)
+    enrolment = onboarding.enrol(uow, "Ana", red_flag, weeks=6, now=T0)
+    assert enrolment.program is None  # a clinician first
+    accounts.link_walker(uow, ana, enrolment.walker_id)
+    (row,) = accounts.patient_list(uow, tess, now=T0 + timedelta(days=30))
+    assert (row.program_status, row.flags, row.sessions_last_7_days) == ("none", (), 0)
+    with pytest.raises(NotFound, match="no program"):
+        accounts.resume_program(uow, tess, enrolment.walker_id, now=T0)

@@ -112,6 +112,7 @@ CASES = {
         paused=True,
     ),
     "no adherence flag without a program": Case([s(1)], [], per_week=None),
+    "no silence flag without a program": Case([s(20)], [], per_week=None),
     "twice a week is enough for a twice-a-week plan": Case([s(1), s(4)], [], per_week=2),
     "most severe first": Case(
         [s(1, 8, 8), s(20, fell=True)], [(FlagKind.FALL, URGENT), (FlagKind.PAIN_FLARE, URGENT),

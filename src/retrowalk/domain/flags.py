@@ -14,7 +14,8 @@ Flags, most severe first:
 - ``program-paused`` (urgent): the program is paused (a stop decision: swelling, giving way,
   chest symptoms...) and no fall or pain flag already says why.
 - ``no-data-7-days`` (warning; info while the program is paused, when silence is expected): no
-  session and no check-in in the last 7 days, once the program is 7 days old.
+  session and no check-in in the last 7 days, once the program is 7 days old (never without
+  a program: nothing is planned).
 - ``missed-sessions`` (warning): fewer sessions than planned a week in the last 7 days plus a
   day of grace (today's session may still be to come), once the program is 7 days old (not
   while paused, not when ``no-data-7-days`` already says it).
@@ -93,7 +94,8 @@ def patient_flags(
     ``sessions`` must hold at least those of the last 8 days, every fall since
     ``reviewed_at`` and the latest session; ``checkins`` at least those of the last 7 days;
     ``decisions`` (made at, decision) at least the stop decisions since ``reviewed_at``.
-    ``sessions_per_week`` is the program's plan (None: no program, no adherence flag);
+    ``sessions_per_week`` is the program's plan (None: no program, so nothing is planned and
+    neither silence nor missed sessions are flagged);
     ``program_started_at`` None means long ago; ``reviewed_at`` is when the therapist last
     resumed the program (events before it are acknowledged); ``last_data_on`` the latest day
     with a session or check-in when those given may not include it (for the no-data text).
@@ -128,8 +130,9 @@ def patient_flags(
             if d.kind is DecisionKind.STOP and (reviewed_at is None or at > reviewed_at)
         ]
         flags.append(_paused(max(stops, key=lambda item: item[0]) if stops else None))
+    planned = sessions_per_week is not None
     settled_in = program_started_at is None or now - program_started_at >= RECENT
-    if settled_in and not recent and not recent_checkins:
+    if planned and settled_in and not recent and not recent_checkins:
         flags.append(
             _no_data(sessions, checkins, now, program_started_at, program_paused, last_data_on)
         )
