@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from retrowalk.domain.access import Actor, Permission, Role
 from retrowalk.domain.models import (
     CheckIn,
     LoggedSession,
@@ -21,7 +22,18 @@ from retrowalk.domain.models import (
     StartMethod,
 )
 from retrowalk.domain.outcomes import BackwardWalkPopulation
-from retrowalk.services import imports, onboarding, outcomes, progress, records, sessions
+from retrowalk.services import (
+    accounts,
+    demo,
+    imports,
+    onboarding,
+    outcomes,
+    progress,
+    records,
+    sessions,
+)
+from retrowalk.services.accounts import Invitation, PatientRow
+from retrowalk.services.demo import DemoSummary
 from retrowalk.services.imports import ImportOptions, ImportOutcome, ImportProgress
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import (
@@ -198,6 +210,95 @@ class Services:
         from retrowalk.services import exchange
 
         return exchange.import_document(self.uow, document, source=source)
+
+    # accounts and access (services.accounts); ``now`` is always passed in
+    def sign_up(
+        self,
+        *,
+        email: str,
+        password: str,
+        display_name: str,
+        role: Role = Role.WALKER,
+        invite_code: str | None = None,
+        now: datetime,
+    ) -> Actor:
+        return accounts.sign_up(
+            self.uow,
+            email=email,
+            password=password,
+            display_name=display_name,
+            role=role,
+            invite_code=invite_code,
+            now=now,
+        )
+
+    def sign_in(self, *, email: str, password: str, client_key: str, now: datetime) -> str:
+        return accounts.sign_in(
+            self.uow, email=email, password=password, client_key=client_key, now=now
+        )
+
+    def identify_session(self, token: str, *, now: datetime) -> Actor | None:
+        return accounts.identify_session(self.uow, token, now=now)
+
+    def sign_out(self, token: str) -> None:
+        accounts.sign_out(self.uow, token)
+
+    def create_api_token(self, actor: Actor, *, name: str, now: datetime) -> str:
+        return accounts.create_api_token(self.uow, actor, name=name, now=now)
+
+    def identify_api_token(self, token: str, *, now: datetime) -> Actor | None:
+        return accounts.identify_api_token(self.uow, token, now=now)
+
+    def api_token_names(self, actor: Actor) -> list[str]:
+        return accounts.api_token_names(self.uow, actor)
+
+    def revoke_api_token(self, actor: Actor, *, name: str) -> bool:
+        return accounts.revoke_api_token(self.uow, actor, name=name)
+
+    def link_walker(self, actor: Actor, walker_id: str) -> Actor:
+        return accounts.link_walker(self.uow, actor, walker_id)
+
+    def invite_patient(self, therapist: Actor, *, now: datetime) -> Invitation:
+        return accounts.invite_patient(self.uow, therapist, now=now)
+
+    def accept_invite(self, walker: Actor, code: str, *, now: datetime) -> None:
+        accounts.accept_invite(self.uow, walker, code, now=now)
+
+    def patient_ids(self, actor: Actor) -> frozenset[str]:
+        return accounts.patient_ids(self.uow, actor)
+
+    def authorize_walker(
+        self, actor: Actor, walker_id: str, permission: Permission = Permission.VIEW
+    ) -> None:
+        accounts.authorize_walker(self.uow, actor, walker_id, permission)
+
+    def patient_list(
+        self, therapist: Actor, *, now: datetime, sort: str = "flags"
+    ) -> list[PatientRow]:
+        return accounts.patient_list(self.uow, therapist, now=now, sort=sort)
+
+    def resume_program(self, therapist: Actor, walker_id: str, *, now: datetime) -> bool:
+        return accounts.resume_program(self.uow, therapist, walker_id, now=now)
+
+    def fill_demo_clinic(
+        self,
+        *,
+        now: datetime,
+        patients: int = 12,
+        weeks: int = 8,
+        seed: int = 0,
+        therapists: int = 1,
+        bulk: bool | None = None,
+    ) -> DemoSummary:
+        return demo.fill_demo_clinic(
+            self.uow,
+            now=now,
+            patients=patients,
+            weeks=weeks,
+            seed=seed,
+            therapists=therapists,
+            bulk=bulk,
+        )
 
 
 def build_services(settings: Settings) -> Services:

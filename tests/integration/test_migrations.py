@@ -38,6 +38,14 @@ TABLES = {
     "outcome_test",
     "decision",
     "imported_file",
+    # accounts and access (revision 0003)
+    "account",
+    "auth_session",
+    "api_token",
+    "login_attempt",
+    "invitation",
+    "therapist_patient",
+    "program_resume",
 }
 
 

@@ -289,3 +289,6 @@ class ImportedFileRow(Base):
 
 
 metadata = Base.metadata
+
+# Accounts and access live in their own module; importing it adds its tables to ``metadata``.
+from retrowalk.store import accounts_tables  # noqa: E402, F401

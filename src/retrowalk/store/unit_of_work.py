@@ -22,6 +22,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.store._base import Clock, utc_now
+from retrowalk.store.accounts import AccountRepository
+from retrowalk.store.bulk import BulkRepository
+from retrowalk.store.care import CareRepository
 from retrowalk.store.engine import SQLITE_BEGIN_OPTION, make_engine
 from retrowalk.store.migrate import upgrade
 from retrowalk.store.repositories import (
@@ -65,6 +68,9 @@ class UnitOfWork:
     outcomes: OutcomeRepository
     decisions: DecisionRepository
     imports: ImportRepository
+    accounts: AccountRepository
+    care: CareRepository
+    bulk: BulkRepository
 
     def __init__(
         self, session_factory: SessionFactory, *, read_only: bool = False, clock: Clock = utc_now
@@ -94,6 +100,9 @@ class UnitOfWork:
         self.outcomes = OutcomeRepository(session, clock)
         self.decisions = DecisionRepository(session, clock)
         self.imports = ImportRepository(session, clock)
+        self.accounts = AccountRepository(session, clock)
+        self.care = CareRepository(session, clock)
+        self.bulk = BulkRepository(session, clock)
         return self
 
     def __exit__(

@@ -1,0 +1,137 @@
+"""A therapist's patients: the list with flags, and resuming a paused program.
+
+The list is read in a fixed number of queries (``CareRepository.overview``) and flagged by
+``domain.flags``; sorting is by ``flags`` (most severe first, then name), ``name``,
+``last_session`` (most recent first) or ``pain`` (highest first); patients without a value sort
+last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from statistics import fmean
+
+from retrowalk.domain.access import Actor, Permission, Role, may_manage_patients
+from retrowalk.domain.flags import ADHERENCE_WINDOW, RECENT, Flag, patient_flags, severity_counts
+from retrowalk.domain.models import LoggedSession
+from retrowalk.errors import Forbidden, InvalidInput, NotFound
+from retrowalk.services.authorization import check
+from retrowalk.services.uow import UowFactory
+from retrowalk.store.care import PatientData
+from retrowalk.store.records import ProgramStatus
+
+SORTS = ("flags", "name", "last_session", "pain")
+NO_PROGRAM = "none"
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """One line of the patient list. ``mean_pain_last_7_days`` is the mean over the sessions of
+    the last 7 days of each session's highest pain (during or after); ``program_status`` is
+    ``active``, ``paused`` or ``none`` (no program: the screening asked for a clinician)."""
+
+    walker_id: str
+    display_name: str
+    last_session_at: datetime | None
+    sessions_last_7_days: int
+    mean_pain_last_7_days: float | None
+    flags: tuple[Flag, ...]
+    program_status: str
+    goal: str | None = None
+
+
+def patient_list(
+    uow: UowFactory, therapist: Actor, *, now: datetime, sort: str = "flags"
+) -> list[PatientRow]:
+    """The patients of ``therapist`` (every walker for an admin) with their flags at ``now``."""
+    if not may_manage_patients(therapist):
+        raise Forbidden("only a therapist sees a patient list")
+    if sort not in SORTS:
+        raise InvalidInput("sort", sort, ", ".join(SORTS))
+    scope = None if therapist.role == Role.ADMIN else therapist.account_id
+    with uow(read_only=True) as work:
+        patients = work.care.overview(scope, since=now - ADHERENCE_WINDOW)
+    rows = [_row(patient, now) for patient in patients]
+    return sorted(rows, key=_SORT_KEYS[sort])
+
+
+def _row(p: PatientData, now: datetime) -> PatientRow:
+    since = now - RECENT
+    recent = [s for s in p.recent_sessions if since < s.performed_at <= now]
+    older_falls = [s for s in p.falls if s.performed_at < now - ADHERENCE_WINDOW]
+    days = [] if p.last_session_at is None else [p.last_session_at.date()]
+    days += [] if p.last_checkin_on is None else [p.last_checkin_on]
+    active = p.program_status in (ProgramStatus.ACTIVE.value, ProgramStatus.PAUSED.value)
+    flags = patient_flags(
+        [*p.recent_sessions, *older_falls],
+        p.recent_checkins,
+        p.stops,
+        now=now,
+        sessions_per_week=p.sessions_per_week if active else None,
+        program_started_at=p.program_started_at,
+        program_paused=p.program_status == ProgramStatus.PAUSED.value,
+        reviewed_at=p.reviewed_at,
+        last_data_on=max(days, default=None),
+    )
+    return PatientRow(
+        walker_id=p.walker_id,
+        display_name=p.display_name,
+        last_session_at=p.last_session_at,
+        sessions_last_7_days=len(recent),
+        mean_pain_last_7_days=fmean(pains) if (pains := _reported_pains(recent)) else None,
+        flags=flags,
+        program_status=p.program_status or NO_PROGRAM,
+        goal=p.goal,
+    )
+
+
+def _reported_pains(sessions: list[LoggedSession]) -> list[int]:
+    """The worst reported pain of each session (imported ones may not have any yet)."""
+    worst = []
+    for session in sessions:
+        reported = [p for p in (session.pain_during_nprs, session.pain_after_nprs) if p is not None]
+        if reported:
+            worst.append(max(reported))
+    return worst
+
+
+def _by_flags(row: PatientRow) -> tuple[int, int, int, str]:
+    urgent, warning, info = severity_counts(row.flags)
+    return (-urgent, -warning, -info, row.display_name.casefold())
+
+
+def _by_last_session(row: PatientRow) -> tuple[bool, float, str]:
+    at = row.last_session_at
+    return (at is None, -at.timestamp() if at else 0.0, row.display_name.casefold())
+
+
+def _by_pain(row: PatientRow) -> tuple[bool, float, str]:
+    pain = row.mean_pain_last_7_days
+    return (pain is None, -(pain or 0.0), row.display_name.casefold())
+
+
+_SORT_KEYS = {
+    "flags": _by_flags,
+    "name": lambda row: (row.display_name.casefold(), row.walker_id),
+    "last_session": _by_last_session,
+    "pain": _by_pain,
+}
+
+
+def resume_program(uow: UowFactory, therapist: Actor, walker_id: str, *, now: datetime) -> bool:
+    """Resume the patient's paused program (after a fall or another stop) and record who did
+    it and when: the fall and pain flags before ``now`` count as reviewed. False when the
+    program was not paused. ``NotFound`` for a walker the therapist may not see or without a
+    program; ``Forbidden`` for a walker account (only a therapist resumes)."""
+    with uow() as work:
+        check(work, therapist, walker_id, Permission.EDIT_PROGRAM)
+        stored = work.programs.current(walker_id)
+        if stored is None:
+            raise NotFound("this walker has no program to resume")
+        if stored.status is not ProgramStatus.PAUSED:
+            return False
+        work.programs.resume(stored.id)
+        work.care.add_resume(walker_id, stored.id, therapist.account_id, at=now)
+        work.commit()
+    return True
