@@ -29,9 +29,9 @@ from rich.progress import (
 from retrowalk.cli.app import Cli, app, cli, handled
 from retrowalk.cli.ask import parse_choice
 from retrowalk.cli.import_render import Row, pain_added, row_document, summary
-from retrowalk.cli.sessions import MINUTES, parse_when
+from retrowalk.cli.sessions import parse_when
 from retrowalk.domain.models import Modality
-from retrowalk.domain.validation import INCLINE_PCT, PAIN
+from retrowalk.domain.validation import INCLINE_PCT, MINUTES, PAIN
 from retrowalk.errors import RetrowalkError
 from retrowalk.formats.codec import to_jsonable
 from retrowalk.services.imports import (

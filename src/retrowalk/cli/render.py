@@ -321,4 +321,7 @@ def outcome(console: Console, result: object) -> None:
         for scale in ("pain", "function", "qol", "summary"):
             score = getattr(result, scale, None)
             console.print(f"  {scale}: {_num(score)} / 100")
-    _reasons(console, getattr(result, "interpretation", None) or getattr(result, "reasons", ()))
+    reasons: Iterable[Reason] = (
+        getattr(result, "interpretation", None) or getattr(result, "reasons", None) or ()
+    )
+    _reasons(console, reasons)

@@ -119,7 +119,8 @@ def _first(records: list[dict[str, Any]], *names: str) -> np.ndarray:
 
 def _sum(summaries: list[dict[str, Any]], key: str) -> float | None:
     values = [s.get(key) for s in summaries]
-    return float(sum(values)) if values and all(v is not None for v in values) else None
+    present = [float(v) for v in values if v is not None]
+    return sum(present) if values and len(present) == len(values) else None
 
 
 def _file_totals(
@@ -383,7 +384,9 @@ def _start_time(
     notes: list[str],
 ) -> datetime | None:
     starts = [s["start_time"] for s in summaries if isinstance(s.get("start_time"), datetime)]
-    start = min(starts) if starts else (records[0]["timestamp"] if records else None)
+    start: datetime | None = (
+        min(starts) if starts else (records[0]["timestamp"] if records else None)
+    )
     if start is None:
         notes.append("The file does not say when the activity started.")
         return None

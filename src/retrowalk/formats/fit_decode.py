@@ -112,7 +112,7 @@ def _header_problem(complete_bytes: int, size: int) -> str:
 def _declared_size(header: fitdecode.FitHeader | None, complete_bytes: int) -> int:
     if header is None:
         return complete_bytes
-    return complete_bytes + header.header_size + header.body_size + 2
+    return complete_bytes + int(header.header_size) + int(header.body_size) + 2
 
 
 def _keep(messages: FitMessages, frame: fitdecode.FitDataMessage) -> None:

@@ -27,6 +27,7 @@ import gpxpy
 import gpxpy.gpx
 import numpy as np
 from defusedxml import DefusedXmlException, DTDForbidden
+from numpy.typing import NDArray
 
 from retrowalk.errors import InvalidInput, UnsupportedFile
 from retrowalk.formats.activity import (
@@ -193,7 +194,7 @@ def _epoch_s(moment: datetime) -> float:
 
 def _usable_times(
     name: str, tracks: list[_TrackPoints], notes: list[str]
-) -> list[np.ndarray] | None:
+) -> list[NDArray[np.float64]] | None:
     """Seconds since the epoch per track, or None (with a note) when the times are unusable."""
     moments = [m for t in tracks for m in t.times]
     timed = [m for m in moments if m is not None]
@@ -251,7 +252,8 @@ def _summarise(
 ) -> ActivitySummary:
     seconds = _usable_times(name, tracks, notes)
     if seconds is not None:  # analyse the tracks in the order they were walked
-        order = sorted(range(len(tracks)), key=lambda i: float(seconds[i][0]))
+        first_s = [float(track_seconds[0]) for track_seconds in seconds]
+        order = sorted(range(len(tracks)), key=first_s.__getitem__)
         tracks, seconds = [tracks[i] for i in order], [seconds[i] for i in order]
     # One array for all tracks; each track and each segment starts a new segment, so
     # nothing is counted across the gaps between them.

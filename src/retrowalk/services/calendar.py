@@ -117,7 +117,7 @@ def program_ics(stored: StoredProgram, *, body_mass_kg: float | None = None) -> 
         event.add("description", _description(day.planned))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def walker_calendar(uow: UowFactory, walker_ref: str) -> tuple[StoredProgram, bytes]:

@@ -258,7 +258,7 @@ def _outcome_tests(
 
 def _summary(uow: UowFactory, *, created: bool) -> DemoSummary:
     with uow(read_only=True) as work:
-        team = []
+        team: list[str] = []
         while (account := work.accounts.by_email(therapist_email(len(team) + 1))) is not None:
             team.append(account.id)
         counts = work.care.activity_counts(team)

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import matplotlib
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
@@ -64,7 +65,7 @@ class Chart:
     rows: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
 
 
-def _figure() -> tuple[Figure, object]:
+def _figure() -> tuple[Figure, Axes]:
     figure = Figure(figsize=(6.4, 3.0), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     axes.spines[["top", "right"]].set_visible(False)
@@ -190,8 +191,8 @@ def _dated(points: list[tuple[datetime, float]]) -> tuple[list[datetime], list[f
     return [p[0] for p in points], [p[1] for p in points]
 
 
-def _date_axis(figure: Figure, axes: object) -> None:
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[attr-defined]
+def _date_axis(figure: Figure, axes: Axes) -> None:
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     figure.autofmt_xdate(rotation=0, ha="center")
 
 

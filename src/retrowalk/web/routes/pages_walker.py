@@ -11,7 +11,8 @@ from starlette.responses import Response
 
 from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
 from retrowalk.domain.prescription import WEEKS
-from retrowalk.domain.screening import RANGES, allowed_text
+from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES, allowed_text
+from retrowalk.domain.validation import MINUTES
 from retrowalk.errors import Conflict, InvalidInput, NotFound
 from retrowalk.formats.codec import encode
 from retrowalk.services import calendar, onboarding, records
@@ -37,7 +38,7 @@ SCREENING_CHOICES = {
     "ranges": {name: allowed_text(name) for name in RANGES},
     "limits": RANGES,
     "weeks": WEEKS,
-    "forward_speed_kmh": forms.FORWARD_SPEED_KMH,
+    "forward_speed_kmh": FORWARD_SPEED_KMH,
 }
 
 
@@ -161,7 +162,7 @@ def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
 def _log_page(
     request: Request, form: dict[str, Any], errors: dict[str, str], status: int = 200
 ) -> Response:
-    values = {"form": form, "errors": errors, "minutes_range": forms.MINUTES}
+    values = {"form": form, "errors": errors, "minutes_range": MINUTES}
     return auth.context(request).render(request, "log.html", values, status=status)
 
 
@@ -221,7 +222,7 @@ def check_in_page(request: Request, actor: Actor) -> Response:
 def check_in(request: Request, actor: Actor, form: Form) -> Response:
     web = auth.context(request)
     walker_id = own_walker_id(actor)
-    values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
+    values: dict[str, object] = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
     try:
         now = web.now()
         today = forms.local_today(form, now)
