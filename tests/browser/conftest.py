@@ -50,15 +50,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Belongs in pyproject.toml's [tool.pytest.ini_options] markers; registered here meanwhile.
-    config.addinivalue_line(
-        "markers",
-        "browser: drives chromium against a real server (tests/browser; skipped "
-        "with a reason without chromium or playwright, unless CI=true)",
-    )
-
-
 def browser_unavailable_reason() -> str | None:
     """None when chromium and Playwright's package are both here, else what is missing."""
     if importlib.util.find_spec("playwright") is None:
