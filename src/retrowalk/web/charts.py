@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -66,8 +66,12 @@ class Chart:
 
 
 def _figure() -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(6.4, 3.0), dpi=100, layout="constrained")
+    # Small canvas, large type: the SVG scales to the page, so on a 360 px phone the labels stay
+    # readable (about 8 px) while a desktop shows them at about 16 px.
+    figure = Figure(figsize=(4.2, 2.8), dpi=100, layout="constrained")
     axes = figure.add_subplot()
+    axes.tick_params(labelsize=11)
+    axes.yaxis.label.set_fontsize(11)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color="#d0d0d0", linewidth=0.6)
     axes.set_axisbelow(True)
@@ -191,8 +195,20 @@ def _dated(points: list[tuple[datetime, float]]) -> tuple[list[datetime], list[f
     return [p[0] for p in points], [p[1] for p in points]
 
 
-def _date_axis(figure: Figure, axes: Axes) -> None:
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+#: Shortest span a date axis shows, so one point or a few days still read as dates.
+MIN_DATE_SPAN = timedelta(days=14)
+
+
+def _date_axis(figure: Figure, axes: Axes, x: Sequence[datetime]) -> None:
+    """Few, unrepeated date labels (concise: the year appears once), and a span of at least
+    two weeks centred on the data so a single test does not stretch the axis over years."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    first, last = min(x), max(x)
+    if last - first < MIN_DATE_SPAN:
+        middle = first + (last - first) / 2
+        axes.set_xlim(middle - MIN_DATE_SPAN / 2, middle + MIN_DATE_SPAN / 2)
     figure.autofmt_xdate(rotation=0, ha="center")
 
 
@@ -212,8 +228,8 @@ def speed(sessions: Sequence[StoredSession]) -> Chart:
     x, y = _dated(points)
     axes.plot(x, y, color=PALETTE["green"], marker="o", linewidth=2)
     axes.set_ylabel("km/h")
-    axes.set_ylim(bottom=0)
-    _date_axis(figure, axes)
+    axes.set_ylim(bottom=0, top=max(y) * 1.2)
+    _date_axis(figure, axes, x)
     return Chart("speed", title, description, _svg(figure, "speed", title), headers, rows)
 
 
@@ -236,7 +252,7 @@ def incline_or_load(sessions: Sequence[StoredSession]) -> Chart:
     axes.plot(x, y, color=PALETTE["purple"], marker="s", linewidth=2)
     axes.set_ylabel(unit)
     axes.set_ylim(bottom=0, top=max(1.0, max(y) * 1.2))
-    _date_axis(figure, axes)
+    _date_axis(figure, axes, x)
     return Chart(slug, title, description, _svg(figure, slug, title), headers, rows)
 
 
@@ -279,7 +295,7 @@ def backward_walk_test(outcomes: Sequence[StoredOutcome]) -> Chart:
     axes.set_ylabel("seconds")
     axes.set_ylim(0, max([*y, *cutoffs]) * 1.25)
     axes.legend(frameon=False, loc="upper right")
-    _date_axis(figure, axes)
+    _date_axis(figure, axes, x)
     return Chart("bwt", title, description, _svg(figure, "bwt", title), headers, rows)
 
 
