@@ -82,10 +82,9 @@ def create_app(
     services: Services,
     *,
     settings: WebSettings,
-    accounts: AccountsGateway | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> FastAPI:
-    """The app on ``services``; ``accounts`` defaults to the real accounts service."""
+    """The app on ``services`` (its accounts, walkers and records)."""
     from retrowalk.web.routes import api, pages_account, pages_therapist, pages_walker
 
     app = FastAPI(
@@ -100,7 +99,7 @@ def create_app(
     templates.env.globals.update(present.TEMPLATE_HELPERS)
     app.state.web = WebContext(
         services=services,
-        accounts=accounts or AccountsGateway.load(services.uow),
+        accounts=AccountsGateway.load(services.uow),
         settings=settings,
         clock=clock,
         templates=templates,

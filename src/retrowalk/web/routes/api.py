@@ -27,7 +27,7 @@ from retrowalk.services import calendar, onboarding, programs, records
 from retrowalk.store.records import StoredProgram, StoredSession
 from retrowalk.web import auth
 from retrowalk.web.app import WebContext
-from retrowalk.web.gateway import ActorLike
+from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.problems import PreconditionRequired
 from retrowalk.web.routes.api_models import (
     CheckInIn,
@@ -50,8 +50,10 @@ def _web(request: Request) -> WebContext:
     return auth.context(request)
 
 
-def _walker(request: Request, actor: ActorLike, walker_id: str) -> str:
-    _web(request).accounts.authorize_walker(actor, walker_id)
+def _walker(
+    request: Request, actor: ActorLike, walker_id: str, permission: Permission = Permission.VIEW
+) -> str:
+    _web(request).accounts.authorize_walker(actor, walker_id, permission)
     return walker_id
 
 
@@ -261,17 +263,11 @@ def get_program(request: Request, actor: Actor, walker_id: str) -> JSONResponse:
     return _versioned(_program_document(stored), stored.version)
 
 
-def _require_edit(request: Request, actor: ActorLike, walker_id: str) -> None:
-    _walker(request, actor, walker_id)
-    if not _web(request).accounts.may_edit_program(actor, walker_id):
-        raise Forbidden("only the walker's therapist may change the program")
-
-
 @router.patch("/walkers/{walker_id}/program/target", tags=["programs"])
 def edit_target(request: Request, actor: Actor, walker_id: str, body: TargetIn) -> JSONResponse:
     """Set the next session's dose (therapists). Needs If-Match with the program's ETag."""
     web = _web(request)
-    _require_edit(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.EDIT_PROGRAM)
     current = programs.current_program(web.services.uow, walker_id)
     expected = if_match(request, current.version)
     stored = programs.edit_target(
@@ -282,10 +278,10 @@ def edit_target(request: Request, actor: Actor, walker_id: str, body: TargetIn) 
 
 @router.post("/walkers/{walker_id}/program/resume", tags=["programs"])
 def resume(request: Request, actor: Actor, walker_id: str) -> dict[str, bool]:
-    """Resume a paused program once the walker has been cleared (therapists)."""
+    """Resume a paused program once the walker has been cleared: the walker's therapist or an
+    admin; a walker their own only when no therapist cares for them (403 otherwise)."""
     web = _web(request)
-    _require_edit(request, actor, walker_id)
-    return {"resumed": web.services.resume(walker_id)}
+    return {"resumed": web.accounts.resume_program(actor, walker_id, now=web.now())}
 
 
 @router.get(
@@ -355,7 +351,7 @@ def list_sessions(
 def log_session(request: Request, actor: Actor, walker_id: str, body: SessionIn) -> JSONResponse:
     """Log a session; the answer holds the progression decision taken on it."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     result = web.services.log_session(walker_id, body.session(), now=web.now())
     stored = records.get_session(web.services.uow, walker_id, result.session_id)
     document = {"session": to_jsonable(stored), "decision": to_jsonable(result.decision)}
@@ -396,7 +392,7 @@ def replace_session(
 ) -> JSONResponse:
     """Replace a session (If-Match: its ETag). The earlier state is kept as a revision."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
     return _replace(request, walker_id, current, body.session())
 
@@ -407,7 +403,7 @@ def patch_session(
 ) -> JSONResponse:
     """Change some fields of a session (If-Match: its ETag)."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
     changes = body.model_dump(exclude_unset=True)
     for name, value in changes.items():
@@ -421,7 +417,7 @@ def patch_session(
 def delete_session(request: Request, actor: Actor, walker_id: str, session_id: str) -> Response:
     """Delete a session (If-Match: its ETag); its history stays."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
     expected = if_match(request, current.version)
     records.delete_session(
@@ -445,7 +441,7 @@ def list_checkins(request: Request, actor: Actor, walker_id: str) -> dict[str, A
 def check_in(request: Request, actor: Actor, walker_id: str, body: CheckInIn) -> dict[str, Any]:
     """The next-morning check-in; the answer holds the decision taken on it."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     now = web.now()
     checkin = body.checkin(web.services.usual_pain(walker_id))
     result = web.services.check_in(
@@ -468,7 +464,7 @@ def record_outcome(
 ) -> dict[str, Any]:
     """Record a 3-metre backward walk, a Timed Up and Go or a KOOS-12, with its interpretation."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     now = web.now()
     taken_at = body.taken_at or now
     services = web.services
