@@ -16,11 +16,12 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from retrowalk.domain.prescription import WEEKS
 from retrowalk.errors import Forbidden, InvalidInput, NotFound
 from retrowalk.formats.codec import to_jsonable
 from retrowalk.services import calendar, onboarding, programs, records
@@ -43,6 +44,14 @@ from retrowalk.web.routes.api_models import (
 router = APIRouter()
 Actor = Annotated[ActorLike, Depends(auth.api_actor)]
 Limit = Annotated[int, Query(description="Items per page (1-200).")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you read (GET), e.g. "3", or * for whatever is current. '
+        "Required: without it the answer is 428; a stale one gets 409.",
+    ),
+]
 Offset = Annotated[int, Query(description="Items to skip.")]
 
 
@@ -87,9 +96,8 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def if_match(request: Request, current: int) -> int:
+def if_match(header: str | None, current: int) -> int:
     """The version named by ``If-Match`` (``*``: whatever is current)."""
-    header = request.headers.get("if-match")
     if header is None:
         raise PreconditionRequired(
             "send If-Match with the ETag you read (GET it first), so a change made meanwhile "
@@ -101,7 +109,7 @@ def if_match(request: Request, current: int) -> int:
     if tag.startswith("W/"):
         tag = tag[2:]
     tag = tag.strip('"')
-    if not tag.isdigit():
+    if not (tag.isascii() and tag.isdigit()) or int(tag) > programs.VERSION.high:
         raise InvalidInput("If-Match", header, 'an ETag as sent by GET, e.g. "3"')
     return int(tag)
 
@@ -208,6 +216,7 @@ def screen_me(request: Request, actor: Actor, body: ScreeningIn) -> dict[str, An
     web = _web(request)
     if auth.role_of(actor) != "walker":
         raise Forbidden("only a walker account answers its own screening")
+    WEEKS.check("weeks", body.weeks)
     answers = body.answers()
     if actor.walker_id:
         outcome = onboarding.rescreen(
@@ -264,12 +273,14 @@ def get_program(request: Request, actor: Actor, walker_id: str) -> JSONResponse:
 
 
 @router.patch("/walkers/{walker_id}/program/target", tags=["programs"])
-def edit_target(request: Request, actor: Actor, walker_id: str, body: TargetIn) -> JSONResponse:
+def edit_target(
+    request: Request, actor: Actor, walker_id: str, body: TargetIn, if_match_tag: IfMatch = None
+) -> JSONResponse:
     """Set the next session's dose (therapists). Needs If-Match with the program's ETag."""
     web = _web(request)
     _walker(request, actor, walker_id, Permission.EDIT_PROGRAM)
     current = programs.current_program(web.services.uow, walker_id)
-    expected = if_match(request, current.version)
+    expected = if_match(if_match_tag, current.version)
     stored = programs.edit_target(
         web.services.uow, walker_id, body.target(), expected_version=expected, now=web.now()
     )
@@ -367,10 +378,10 @@ def get_session(request: Request, actor: Actor, walker_id: str, session_id: str)
 
 
 def _replace(
-    request: Request, walker_id: str, current: StoredSession, changed: Any
+    request: Request, walker_id: str, current: StoredSession, changed: Any, tag: str | None
 ) -> JSONResponse:
     web = _web(request)
-    expected = if_match(request, current.version)
+    expected = if_match(tag, current.version)
     change = records.edit_session(
         web.services.uow,
         walker_id,
@@ -388,18 +399,28 @@ def _replace(
 
 @router.put("/walkers/{walker_id}/sessions/{session_id}", tags=["sessions"])
 def replace_session(
-    request: Request, actor: Actor, walker_id: str, session_id: str, body: SessionIn
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    session_id: str,
+    body: SessionIn,
+    if_match_tag: IfMatch = None,
 ) -> JSONResponse:
     """Replace a session (If-Match: its ETag). The earlier state is kept as a revision."""
     web = _web(request)
     _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
-    return _replace(request, walker_id, current, body.session())
+    return _replace(request, walker_id, current, body.session(), if_match_tag)
 
 
 @router.patch("/walkers/{walker_id}/sessions/{session_id}", tags=["sessions"])
 def patch_session(
-    request: Request, actor: Actor, walker_id: str, session_id: str, body: SessionPatch
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    session_id: str,
+    body: SessionPatch,
+    if_match_tag: IfMatch = None,
 ) -> JSONResponse:
     """Change some fields of a session (If-Match: its ETag)."""
     web = _web(request)
@@ -410,16 +431,18 @@ def patch_session(
         if value is None and name not in ("speed_m_s", "distance_m", "load_kg", "rpe"):
             raise InvalidInput(name, None, "a value (this field cannot be emptied)")
     changed = dataclasses.replace(current.session, **changes)
-    return _replace(request, walker_id, current, changed)
+    return _replace(request, walker_id, current, changed, if_match_tag)
 
 
 @router.delete("/walkers/{walker_id}/sessions/{session_id}", status_code=204, tags=["sessions"])
-def delete_session(request: Request, actor: Actor, walker_id: str, session_id: str) -> Response:
+def delete_session(
+    request: Request, actor: Actor, walker_id: str, session_id: str, if_match_tag: IfMatch = None
+) -> Response:
     """Delete a session (If-Match: its ETag); its history stays."""
     web = _web(request)
     _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
-    expected = if_match(request, current.version)
+    expected = if_match(if_match_tag, current.version)
     records.delete_session(
         web.services.uow, walker_id, session_id, expected_version=expected, now=web.now()
     )

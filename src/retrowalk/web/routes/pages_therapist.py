@@ -99,7 +99,7 @@ def edit_target(request: Request, actor: Actor, walker_id: str, form: Form) -> R
     _authorized(request, actor, walker_id, Permission.EDIT_PROGRAM)
     try:
         target = forms.session_target(form)
-        version = forms.required_integer(form, "version")
+        version = forms.required_integer(form, "version", allowed=programs.VERSION)
         programs.edit_target(
             web.services.uow, walker_id, target, expected_version=version, now=web.now()
         )
