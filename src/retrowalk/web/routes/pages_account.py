@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from retrowalk.errors import Forbidden, InvalidInput, RetrowalkError
+from retrowalk.services import demo
 from retrowalk.web import auth, forms
 from retrowalk.web.gateway import PUBLIC_ROLES, ActorLike
 
@@ -47,7 +48,8 @@ def see_other(url: str) -> RedirectResponse:
 def home(request: Request, actor: OptionalActor) -> Response:
     if actor is not None:
         return see_other(home_for(actor))
-    return auth.context(request).render(request, "index.html")
+    web = auth.context(request)
+    return web.render(request, "index.html", {"demo": demo.demo_logins(web.services.uow)})
 
 
 @router.get("/sign-up")
