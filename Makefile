@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/retrowalk start
+	$(BIN)/retrowalk serve --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

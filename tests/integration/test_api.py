@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from retrowalk.domain.access import Role
 from tests.integration.web_harness import (  # noqa: F401 - web_fixture is the `web` fixture
     SCREENING_FORM,
     Web,
@@ -35,13 +36,8 @@ SCREENING = {
 
 
 def token_for(web: Web, email: str, *, role: str = "walker", name: str = "Anna") -> dict[str, str]:
-    web.accounts.sign_up(
-        None,
-        email=email,
-        password=PASSWORD,
-        display_name=name,
-        role=web.accounts.Role(role),
-        now=web.clock(),
+    web.services.sign_up(
+        email=email, password=PASSWORD, display_name=name, role=Role(role), now=web.clock()
     )
     response = web.client.post(f"{API}/tokens", json={"email": email, "password": PASSWORD})
     assert response.status_code == 201, response.text

@@ -1,7 +1,5 @@
-"""The web pages end to end on SQLite and PostgreSQL (FastAPI's TestClient, real store).
-
-Accounts come from the stand-in of ``accounts_double`` until the accounts part is merged.
-"""
+"""The web pages end to end on SQLite and PostgreSQL (FastAPI's TestClient, real store, real
+accounts)."""
 
 from __future__ import annotations
 
@@ -71,7 +69,7 @@ def test_missing_screening_answer_is_refused_naming_the_question(web: Web) -> No
     response = web.post_form("/screening", form)
     assert response.status_code == 422
     assert 'id="heart_symptoms_on_exertion-error"' in response.text
-    assert web.accounts.accounts["anna@example.org"].walker_id is None  # nothing enrolled
+    assert web.account_walker_id("anna@example.org") is None  # nothing enrolled
 
 
 def test_red_flag_sends_to_a_clinician_and_gives_no_program(web: Web) -> None:
@@ -239,8 +237,7 @@ def test_therapist_invites_sees_the_flag_edits_records_and_resumes(web: Web) -> 
     web.sign_up("anna@example.org", invite=code.group(1))  # the sign-up link's code
     web.screen()
     walker_id = web.walker_id("anna@example.org")
-    therapist = web.accounts.accounts["pt@example.org"]
-    assert walker_id in web.accounts.patient_ids(None, web.accounts._actor(therapist))
+    assert walker_id in web.services.patient_ids(web.actor("pt@example.org"))
     # Anna logs a painful session: the program stops (pain over 7).
     web.post_form("/log", {**LOG_FORM, "pain_during_nprs": "8", "pain_after_nprs": "8"})
     stored = records.latest_decision(web.services.uow, walker_id)

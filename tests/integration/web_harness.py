@@ -1,5 +1,6 @@
-"""The web app on a real database (SQLite file or PostgreSQL), driven by FastAPI's TestClient,
-with the accounts stand-in of ``accounts_double`` (until the accounts part is merged)."""
+"""The web app on a real database (SQLite file or PostgreSQL) with the real accounts, driven by
+FastAPI's TestClient. Passwords are hashed with cheap argon2 parameters (the production ones are
+tested in test_accounts); everything else is the product's code."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from retrowalk.bootstrap import Services
+from retrowalk.domain.access import Actor
+from retrowalk.services import credentials
 from retrowalk.store.unit_of_work import open_store
 from retrowalk.web.app import create_app
 from retrowalk.web.config import WebSettings
-from retrowalk.web.gateway import AccountsGateway
-from tests.integration.accounts_double import FakeAccess, FakeAccounts
 
 SECRET = "test-secret-" + "x" * 40
+PASSWORD = "correct horse battery"
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 SCREENING_FORM = {
@@ -57,7 +61,6 @@ class Web:
     client: TestClient
     clock: Clock
     services: Services
-    accounts: FakeAccounts
 
     def csrf(self, path: str = "/sign-in") -> str:
         page = self.client.get(path)
@@ -77,7 +80,7 @@ class Web:
             {
                 "display_name": name,
                 "email": email,
-                "password": "correct horse battery",
+                "password": PASSWORD,
                 "role": role,
                 "invite_code": invite,
             },
@@ -93,25 +96,35 @@ class Web:
     def sign_out(self) -> None:
         self.post_form("/sign-out", {}, from_page="/")
 
+    def account_walker_id(self, email: str) -> str | None:
+        with self.services.uow(read_only=True) as work:
+            account = work.accounts.by_email(email)
+        assert account is not None, email
+        return account.walker_id
+
     def walker_id(self, email: str) -> str:
-        walker_id = self.accounts.accounts[email].walker_id
+        walker_id = self.account_walker_id(email)
         assert walker_id is not None
         return walker_id
 
+    def actor(self, email: str) -> Actor:
+        """The account as the services see it (signs in once, through the real sign-in)."""
+        token = self.services.sign_in(
+            email=email, password=PASSWORD, client_key="harness", now=self.clock()
+        )
+        actor = self.services.identify_session(token, now=self.clock())
+        assert actor is not None
+        return actor
+
 
 @pytest.fixture(name="web")
-def web_fixture(database_url: str) -> Iterator[Web]:
+def web_fixture(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    monkeypatch.setattr(credentials, "HASHER", CHEAP_HASHER)
     services = Services(open_store(database_url))
-    accounts = FakeAccounts()
     clock = Clock()
-    app = create_app(
-        services,
-        settings=WebSettings(secret_key=SECRET),
-        accounts=AccountsGateway(services.uow, accounts, FakeAccess()),
-        clock=clock,
-    )
+    app = create_app(services, settings=WebSettings(secret_key=SECRET), clock=clock)
     try:
         with TestClient(app, base_url="http://testserver") as client:
-            yield Web(client, clock, services, accounts)
+            yield Web(client, clock, services)
     finally:
         services.close()

@@ -55,6 +55,31 @@ def test_access_matrix(actor: Actor, walker_id: str, permission: Permission, all
 
 
 @pytest.mark.parametrize(
+    ("actor", "walker_id", "has_therapist", "allowed"),
+    [
+        (WALKER, OWN, False, True),  # nobody else could: the walker, once cleared
+        (WALKER, OWN, True, False),  # a therapist's patient waits for the therapist
+        (WALKER, STRANGER, False, False),
+        (UNLINKED, OWN, False, False),
+        (THERAPIST, PATIENT, True, True),
+        (THERAPIST, STRANGER, False, False),
+        (ADMIN, STRANGER, True, True),
+    ],
+)
+def test_who_resumes_a_paused_program(
+    actor: Actor, walker_id: str, has_therapist: bool, allowed: bool
+) -> None:
+    permission = Permission.RESUME_PROGRAM
+    result = may(actor, permission, walker_id, PATIENTS, walker_has_therapist=has_therapist)
+    assert result is allowed
+
+
+def test_a_walker_resume_defaults_to_the_safe_side() -> None:
+    """Without being told that the walker has no therapist, the walker may not resume."""
+    assert not may(WALKER, Permission.RESUME_PROGRAM, OWN, PATIENTS)
+
+
+@pytest.mark.parametrize(
     ("actor", "walker_id", "view", "edit"),
     [
         (WALKER, OWN, True, False),

@@ -9,8 +9,9 @@ import typer
 
 from retrowalk.cli.app import app, cli, handled
 from retrowalk.errors import InvalidInput
+from retrowalk.services.demo import DemoLogins, demo_logins, fill_demo_clinic
 
-WEB_PARTS = ("uvicorn", "retrowalk.services.accounts", "retrowalk.domain.access")
+WEB_PARTS = ("uvicorn",)
 
 
 def _missing(modules: tuple[str, ...]) -> str | None:
@@ -28,6 +29,23 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def welcome(url: str, logins: DemoLogins | None) -> list[str]:
+    """What ``serve`` prints before the server starts: where to go, and the demo sign-ins."""
+    lines = [f"retrowalk is starting: open {url} in a browser (Ctrl+C stops it)."]
+    if logins is not None:
+        lines.append(
+            f"Demo clinic: sign in as the therapist {logins.therapist_email} / "
+            f"{logins.therapist_password}"
+        )
+        if logins.patient_email is not None:
+            lines.append(
+                f"  or as a patient {logins.patient_email} (patient2, ...) / "
+                f"{logins.patient_password}"
+            )
+        lines.append("  or sign up as a new walker.")
+    return lines
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -36,7 +54,7 @@ def serve(
         False,
         "--demo",
         help='Fill a demo clinic first (therapist "therapist@demo.retrowalk", password '
-        '"demo-therapist", a dozen patients with 8 weeks of sessions).',
+        '"demo-therapist", a dozen patients with 8 weeks of sessions; once per database).',
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1-64)."),
 ) -> None:
@@ -49,8 +67,6 @@ def serve(
             raise InvalidInput("--workers", workers, "1 to 64")
         if missing := _missing(WEB_PARTS):
             _fail(f"the web app needs a part that is not installed: {missing}")
-        if demo and (missing := _missing(("retrowalk.services.demo",))):
-            _fail(f"--demo needs the demo clinic, which is not installed: {missing}")
         from retrowalk.settings import Settings
         from retrowalk.web.config import web_settings
 
@@ -58,10 +74,17 @@ def serve(
         web_settings(settings)  # creates the shared secret once, before any worker starts
         services = c.services  # opens and migrates the database once
         if demo:
-            fill = importlib.import_module("retrowalk.services.demo").fill_demo_clinic
-            c.err.print(f"Demo clinic ready: {fill(services.uow, now=datetime.now(UTC))}")
+            filled = fill_demo_clinic(services.uow, now=datetime.now(UTC))
+            state = "filled" if filled.created else "already there"
+            c.err.print(
+                f"Demo clinic {state}: {filled.patients} patients, {filled.sessions} sessions."
+            )
+        logins = demo_logins(services.uow)
         services.close()
-        c.err.print(f"retrowalk on http://{host}:{port}  ({settings.database_url_redacted})")
+        shown = "[" + host + "]" if ":" in host else host
+        c.err.print(f"Database: {settings.database_url_redacted}", soft_wrap=True)
+        for line in welcome(f"http://{shown}:{port}", logins):
+            c.console.print(line, soft_wrap=True, markup=False, highlight=False)
         if host not in ("127.0.0.1", "localhost", "::1"):
             c.err.print("Reachable from other machines: serve it behind TLS (Secure cookies).")
     import uvicorn

@@ -3,8 +3,12 @@
 Pure rules (no store, no framework): ``services.accounts`` looks up whose patients a therapist
 has and asks these functions; the web pages, the JSON API and the CLI share that one check
 (style.md). Access follows product.md: a walker sees only their own data; a therapist only
-their own patients; an admin everything. Only therapists and admins change a program's dose or
-resume a paused program (a walker may not raise their own dose: the program is prescribed).
+their own patients; an admin everything. Only therapists and admins change a program's dose (a
+walker may not raise their own dose: the program is prescribed). A paused program is resumed by
+the walker's therapist (product.md: "a reported fall pauses the program until the therapist
+resumes it"), or by an admin; a walker without a therapist, who has no one else to do it,
+resumes their own once a clinician has cleared them (expert-opinion: the single-user CLI has
+always let its walker do this with ``retrowalk resume --cleared``).
 
 Sign-in is rate-limited (``sign_in_refused_until``): 5 failures in 15 minutes for one email
 from one client refuse the next attempt until the oldest of them is 15 minutes old; 20 for one
@@ -35,7 +39,10 @@ class Permission(StrEnum):
     RECORD = "record"
     """Add data: log a session, check in, record an outcome test (in clinic for a therapist)."""
     EDIT_PROGRAM = "edit-program"
-    """Change the program's dose or resume a paused program (therapists and admins)."""
+    """Change the program's dose (therapists and admins)."""
+    RESUME_PROGRAM = "resume-program"
+    """Resume a paused program: therapists and admins; a walker their own, only without a
+    therapist (a therapist's patient waits for the therapist)."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,19 @@ def may_edit_program(actor: Actor, walker_id: str, patient_ids: frozenset[str]) 
     return may(actor, Permission.EDIT_PROGRAM, walker_id, patient_ids)
 
 
-def may(actor: Actor, permission: Permission, walker_id: str, patient_ids: frozenset[str]) -> bool:
+def may(
+    actor: Actor,
+    permission: Permission,
+    walker_id: str,
+    patient_ids: frozenset[str],
+    *,
+    walker_has_therapist: bool = True,
+) -> bool:
     """Whether ``actor`` may do ``permission`` to the walker ``walker_id``.
 
     ``patient_ids`` are the walkers in the therapist's care (ignored for other roles).
+    ``walker_has_therapist``: whether a therapist cares for ``walker_id`` (only
+    ``RESUME_PROGRAM`` by a walker asks; unknown counts as yes, the safe side).
     """
     if actor.role == Role.ADMIN:
         return True
@@ -69,6 +85,8 @@ def may(actor: Actor, permission: Permission, walker_id: str, patient_ids: froze
         return walker_id in patient_ids
     if actor.role == Role.WALKER:
         own = actor.walker_id is not None and actor.walker_id == walker_id
+        if permission == Permission.RESUME_PROGRAM:
+            return own and not walker_has_therapist
         return own and permission != Permission.EDIT_PROGRAM
     return False
 

@@ -3,7 +3,8 @@
 The rules are ``domain.access``; this module only looks up whose patients a therapist has.
 A walker the actor may not see is ``NotFound`` with the same message as a walker that does not
 exist: nobody learns that a stranger's walker exists. A walker the actor may see but not act on
-in the asked way (a walker changing their own dose) is ``Forbidden``.
+in the asked way (a walker changing their own dose, or resuming their own program while a
+therapist cares for them) is ``Forbidden``.
 """
 
 from __future__ import annotations
@@ -47,7 +48,14 @@ def check(work: UnitOfWork, actor: Actor, walker_id: str, permission: Permission
         walker_id
     ):
         raise NotFound(f"walker {walker_id} not found")
-    if not may(actor, permission, walker_id, patients):
+    cared_for = True
+    if actor.role == Role.WALKER and permission == Permission.RESUME_PROGRAM:
+        cared_for = work.care.has_therapist(walker_id)
+    if not may(actor, permission, walker_id, patients, walker_has_therapist=cared_for):
+        if permission == Permission.RESUME_PROGRAM and actor.role == Role.WALKER:
+            raise Forbidden(
+                "your therapist resumes your program once you have been cleared; ask them"
+            )
         raise Forbidden(f"a {actor.role.value} account may not {_what(permission)}")
 
 
@@ -56,4 +64,5 @@ def _what(permission: Permission) -> str:
         Permission.VIEW: "see this walker",
         Permission.RECORD: "record data for this walker",
         Permission.EDIT_PROGRAM: "change this program (a therapist prescribes its dose)",
+        Permission.RESUME_PROGRAM: "resume this program",
     }[Permission(permission)]

@@ -157,6 +157,32 @@ def fill_demo_clinic(
     return _summary(uow, created=True)
 
 
+@dataclass(frozen=True)
+class DemoLogins:
+    """How to sign in to the demo clinic in this database (for the home page and ``serve``)."""
+
+    therapist_email: str
+    therapist_password: str
+    patient_email: str | None
+    """The first demo patient (``patient2@...`` and so on follow), None without patients."""
+    patient_password: str
+
+
+def demo_logins(uow: UowFactory) -> DemoLogins | None:
+    """The demo clinic's sign-ins, or None when no demo clinic was filled in this database
+    (a real clinic never shows them)."""
+    with uow(read_only=True) as work:
+        if work.accounts.by_email(THERAPIST_EMAIL) is None:
+            return None
+        patient = work.accounts.by_email(walker_email(1))
+    return DemoLogins(
+        therapist_email=THERAPIST_EMAIL,
+        therapist_password=THERAPIST_PASSWORD,
+        patient_email=None if patient is None else patient.email,
+        patient_password=WALKER_PASSWORD,
+    )
+
+
 def _check(field: str, value: int, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InvalidInput(field, value, f"a whole number from {low} to {high}")

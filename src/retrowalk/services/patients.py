@@ -17,6 +17,7 @@ from retrowalk.domain.flags import ADHERENCE_WINDOW, RECENT, Flag, patient_flags
 from retrowalk.domain.models import LoggedSession
 from retrowalk.errors import Forbidden, InvalidInput, NotFound
 from retrowalk.services.authorization import check
+from retrowalk.services.sessions import resume_paused
 from retrowalk.services.uow import UowFactory
 from retrowalk.store.care import PatientData
 from retrowalk.store.records import ProgramStatus
@@ -119,19 +120,22 @@ _SORT_KEYS = {
 }
 
 
-def resume_program(uow: UowFactory, therapist: Actor, walker_id: str, *, now: datetime) -> bool:
-    """Resume the patient's paused program (after a fall or another stop) and record who did
-    it and when: the fall and pain flags before ``now`` count as reviewed. False when the
-    program was not paused. ``NotFound`` for a walker the therapist may not see or without a
-    program; ``Forbidden`` for a walker account (only a therapist resumes)."""
+def resume_program(uow: UowFactory, actor: Actor, walker_id: str, *, now: datetime) -> bool:
+    """Resume the walker's paused program (after a fall or another stop) and record who did it
+    and when: the fall and pain flags before ``now`` count as reviewed, and the warning signs
+    reported so far as cleared (``sessions.resume_paused``). False when the program was not
+    paused. Who may: ``Permission.RESUME_PROGRAM`` (the walker's therapist or an admin; a
+    walker their own only when no therapist cares for them). ``NotFound`` for a walker the
+    actor may not see or without a program; ``Forbidden`` for a walker whose therapist must
+    resume it."""
     with uow() as work:
-        check(work, therapist, walker_id, Permission.EDIT_PROGRAM)
+        check(work, actor, walker_id, Permission.RESUME_PROGRAM)
         stored = work.programs.current(walker_id)
         if stored is None:
             raise NotFound("this walker has no program to resume")
         if stored.status is not ProgramStatus.PAUSED:
             return False
-        work.programs.resume(stored.id)
-        work.care.add_resume(walker_id, stored.id, therapist.account_id, at=now)
+        resume_paused(work, walker_id, stored, now=now)
+        work.care.add_resume(walker_id, stored.id, actor.account_id, at=now)
         work.commit()
     return True

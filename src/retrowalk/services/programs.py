@@ -16,6 +16,9 @@ from retrowalk.store.records import StoredProgram
 
 LOAD_PCT_BODY_MASS = Range(0, 100, "% of body mass")
 """Plausibility limit of a sled load typed by a clinician (not a health threshold)."""
+VERSION = Range(0, 2**31 - 1, "", integer=True)
+"""A version (ETag) anyone can have read: the store keeps it in a 32-bit integer column, which
+PostgreSQL refuses to even compare with a larger number."""
 
 
 def current_program(uow: UowFactory, walker_ref: str) -> StoredProgram:
@@ -53,6 +56,7 @@ def edit_target(
     """Set the dose of the next session (a clinician's decision); later progression decisions
     start from it. ``Conflict`` if the program is no longer at ``expected_version``."""
     validate_target(target)
+    VERSION.check("version", expected_version)
     with uow() as work:
         walker = work.walkers.default(walker_ref)
         stored = work.programs.current(walker.id)

@@ -118,8 +118,9 @@ def decide_and_apply(
             stored,
             PAUSED,
             "Your program is paused after a warning sign: what you log is kept, but the next "
-            "session does not change until a clinician has cleared you and you resume "
-            "(`retrowalk resume --cleared`) (expert opinion).",
+            "session does not change until a clinician has cleared you and the program is "
+            "resumed (by your therapist if you have one; otherwise by you: the Resume button "
+            "on today's page, or `retrowalk resume --cleared`) (expert opinion).",
         )
     last = work.decisions.latest(walker.id)
     already_moved = (
@@ -211,18 +212,27 @@ def resume(uow: UowFactory, walker_ref: str | None, *, now: datetime | None = No
         stored = require_program(work, walker)
         if stored.status is not ProgramStatus.PAUSED:
             return False
-        work.programs.resume(stored.id)
-        resumed = _hold(
-            stored,
-            RESUMED,
-            "A clinician has cleared you to continue: the program resumes at the current "
-            "level (expert opinion).",
-        )
-        work.decisions.add(
-            walker.id, resumed, session_id=_latest_session_id(work, walker.id), made_at=now
-        )
+        resume_paused(work, walker.id, stored, now=now)
         work.commit()
     return True
+
+
+def resume_paused(
+    work: UnitOfWork, walker_id: str, stored: StoredProgram, *, now: datetime | None
+) -> None:
+    """Inside an open unit of work: resume the paused program ``stored`` and record the hold
+    that marks the warning signs reported so far as cleared (``resume`` and
+    ``services.patients.resume_program`` both end here)."""
+    work.programs.resume(stored.id)
+    resumed = _hold(
+        stored,
+        RESUMED,
+        "A clinician has cleared you to continue: the program resumes at the current "
+        "level (expert opinion).",
+    )
+    work.decisions.add(
+        walker_id, resumed, session_id=_latest_session_id(work, walker_id), made_at=now
+    )
 
 
 def _planned(stored: StoredProgram, week: int, done_this_week: int) -> PlannedSession | None:

@@ -134,6 +134,13 @@ class CareRepository(Repository):
         key = (therapist_account_id, walker_id)
         return self._session.get(TherapistPatientRow, key) is not None
 
+    def has_therapist(self, walker_id: str) -> bool:
+        """Whether any therapist has this walker as a patient."""
+        statement = select(TherapistPatientRow.walker_id).where(
+            TherapistPatientRow.walker_id == walker_id
+        )
+        return self._session.scalars(statement.limit(1)).first() is not None
+
     def walker_exists(self, walker_id: str) -> bool:
         statement = select(WalkerRow.id).where(WalkerRow.id == walker_id)
         return self._session.scalars(statement).first() is not None

@@ -25,7 +25,7 @@ from retrowalk.errors import RetrowalkError
 from retrowalk.web import auth, present
 from retrowalk.web.config import WebSettings
 from retrowalk.web.gateway import AccountsGateway
-from retrowalk.web.problems import problem_response, problem_status, validation_problem
+from retrowalk.web.problems import problem, problem_response, problem_status, validation_problem
 
 HERE = Path(__file__).resolve().parent
 API_PREFIX = "/api/v1"
@@ -82,10 +82,9 @@ def create_app(
     services: Services,
     *,
     settings: WebSettings,
-    accounts: AccountsGateway | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> FastAPI:
-    """The app on ``services``; ``accounts`` defaults to the real accounts service."""
+    """The app on ``services`` (its accounts, walkers and records)."""
     from retrowalk.web.routes import api, pages_account, pages_therapist, pages_walker
 
     app = FastAPI(
@@ -100,7 +99,7 @@ def create_app(
     templates.env.globals.update(present.TEMPLATE_HELPERS)
     app.state.web = WebContext(
         services=services,
-        accounts=accounts or AccountsGateway.load(services.uow),
+        accounts=AccountsGateway.load(services.uow),
         settings=settings,
         clock=clock,
         templates=templates,
@@ -118,7 +117,10 @@ def create_app(
     ) -> Response:
         if not is_api(request) and not request.url.path.startswith("/static/"):
             auth.csrf_seed(request)  # a browser without a CSRF seed gets one
-        response = await call_next(request)
+        if _address_holds_nul(request):
+            response = _bad_address(request)
+        else:
+            response = await call_next(request)
         auth.send_csrf_cookie(request, response)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -127,6 +129,23 @@ def create_app(
         return response
 
     return app
+
+
+NUL_REFUSED = "the address holds a NUL character (%00), which no retrowalk address or value has"
+
+
+def _address_holds_nul(request: Request) -> bool:
+    """A NUL character in the path or the query: no id, name or value of retrowalk has one,
+    and PostgreSQL cannot even compare text holding one (it would fail the request)."""
+    if "\x00" in request.scope.get("path", ""):
+        return True
+    return any("\x00" in k or "\x00" in v for k, v in request.query_params.multi_items())
+
+
+def _bad_address(request: Request) -> Response:
+    if is_api(request):
+        return problem(400, "bad-request", NUL_REFUSED, request)
+    return _error_page(request, 400, NUL_REFUSED)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

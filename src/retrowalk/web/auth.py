@@ -182,7 +182,7 @@ def api_actor(request: Request) -> ActorLike:
 
 
 def role_of(actor: ActorLike | None) -> str:
-    return "" if actor is None else str(getattr(actor.role, "value", actor.role))
+    return "" if actor is None else actor.role.value
 
 
 def client_key(request: Request) -> str:

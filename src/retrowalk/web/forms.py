@@ -36,8 +36,14 @@ NAME_MAX_CHARS = 60
 
 
 def _raw(form: Form, name: str) -> str:
+    """The field's text, trimmed; ``InvalidInput`` for text holding a NUL character (nothing
+    retrowalk stores has one, and PostgreSQL cannot store it)."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if "\x00" in value:
+        raise InvalidInput(name, value.replace("\x00", "\\0"), "text without NUL characters")
+    return value.strip()
 
 
 def text(form: Form, name: str, *, max_chars: int = 200, required: bool = True) -> str:

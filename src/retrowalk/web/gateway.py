@@ -1,53 +1,41 @@
-"""The web's one door to accounts: ``services.accounts`` and ``domain.access`` bound to the
-app's unit of work.
+"""The web's one door to accounts: ``services.accounts`` bound to the app's unit of work.
 
-Every call goes to the accounts service (signatures of WEB_CONTRACT.md): the web never decides
-who may see whom itself. Tests can hand in a stand-in with the same functions; the product
-loads the real modules (``AccountsGateway.load``).
+Every permission question goes to ``authorize_walker`` (the rules of ``domain.access``): the
+web never decides who may see whom itself. ``NotFound`` means "a walker this actor may not know
+of" (a stranger's walker looks exactly like one that does not exist), ``Forbidden`` "a walker
+they know of but may not act on in this way".
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
-from typing import Any, Protocol
 
+from retrowalk.domain.access import Actor, Permission, Role
+from retrowalk.errors import Forbidden, InvalidInput, NotFound
+from retrowalk.services import accounts
+from retrowalk.services.accounts import Invitation, PatientRow
 from retrowalk.services.uow import UowFactory
 
+ActorLike = Actor
+"""The acting account as the web sees it (``domain.access.Actor``)."""
 
-class ActorLike(Protocol):
-    """What the web reads of ``domain.access.Actor``."""
+__all__ = ["PUBLIC_ROLES", "AccountsGateway", "ActorLike", "Permission"]
 
-    account_id: str
-    role: Any  # domain.access.Role, a StrEnum: "walker", "therapist" or "admin"
-    walker_id: str | None
-    display_name: str
-
-
-class AccountsMissing(RuntimeError):
-    """The accounts service is not installed (it is a separate part of the product)."""
+PUBLIC_ROLES = (Role.WALKER.value, Role.THERAPIST.value)
+"""What a public sign-up may choose: an admin account is never self-made."""
 
 
 class AccountsGateway:
-    def __init__(self, uow: UowFactory, accounts: Any, access: Any) -> None:
+    def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
-        self._accounts = accounts
-        self._access = access
 
     @classmethod
     def load(cls, uow: UowFactory) -> AccountsGateway:
-        try:
-            accounts = importlib.import_module("retrowalk.services.accounts")
-            access = importlib.import_module("retrowalk.domain.access")
-        except ImportError as error:
-            raise AccountsMissing(
-                f"the web app needs retrowalk.services.accounts and retrowalk.domain.access "
-                f"({error})"
-            ) from None
-        return cls(uow, accounts, access)
+        return cls(uow)
 
-    def role(self, name: str) -> Any:
-        return self._access.Role(name)
+    @staticmethod
+    def role(name: str) -> Role:
+        return Role(name)
 
     # sign up, in and out
     def sign_up(
@@ -59,8 +47,11 @@ class AccountsGateway:
         role: str = "walker",
         invite_code: str | None = None,
         now: datetime,
-    ) -> ActorLike:
-        actor: ActorLike = self._accounts.sign_up(
+    ) -> Actor:
+        """A public sign-up: a walker or a therapist, never an admin (whatever was sent)."""
+        if role not in PUBLIC_ROLES:
+            raise InvalidInput("role", role, " or ".join(PUBLIC_ROLES))
+        return accounts.sign_up(
             self._uow,
             email=email,
             password=password,
@@ -69,55 +60,58 @@ class AccountsGateway:
             invite_code=invite_code,
             now=now,
         )
-        return actor
 
     def sign_in(self, *, email: str, password: str, client_key: str, now: datetime) -> str:
-        token: str = self._accounts.sign_in(
+        return accounts.sign_in(
             self._uow, email=email, password=password, client_key=client_key, now=now
         )
-        return token
 
-    def identify_session(self, token: str, *, now: datetime) -> ActorLike | None:
-        actor: ActorLike | None = self._accounts.identify_session(self._uow, token, now=now)
-        return actor
+    def identify_session(self, token: str, *, now: datetime) -> Actor | None:
+        return accounts.identify_session(self._uow, token, now=now)
 
     def sign_out(self, token: str) -> None:
-        self._accounts.sign_out(self._uow, token)
+        accounts.sign_out(self._uow, token)
 
-    def create_api_token(self, actor: ActorLike, *, name: str, now: datetime) -> str:
-        token: str = self._accounts.create_api_token(self._uow, actor, name=name, now=now)
-        return token
+    def create_api_token(self, actor: Actor, *, name: str, now: datetime) -> str:
+        return accounts.create_api_token(self._uow, actor, name=name, now=now)
 
-    def identify_api_token(self, token: str, *, now: datetime) -> ActorLike | None:
-        actor: ActorLike | None = self._accounts.identify_api_token(self._uow, token, now=now)
-        return actor
+    def identify_api_token(self, token: str, *, now: datetime) -> Actor | None:
+        return accounts.identify_api_token(self._uow, token, now=now)
 
     # walkers, patients and invitations
-    def link_walker(self, actor: ActorLike, walker_id: str) -> ActorLike:
-        linked: ActorLike = self._accounts.link_walker(self._uow, actor, walker_id)
-        return linked
+    def link_walker(self, actor: Actor, walker_id: str) -> Actor:
+        return accounts.link_walker(self._uow, actor, walker_id)
 
-    def invite_patient(self, therapist: ActorLike, *, now: datetime) -> Any:
-        return self._accounts.invite_patient(self._uow, therapist, now=now)
+    def invite_patient(self, therapist: Actor, *, now: datetime) -> Invitation:
+        return accounts.invite_patient(self._uow, therapist, now=now)
 
-    def accept_invite(self, walker: ActorLike, code: str, *, now: datetime) -> None:
-        self._accounts.accept_invite(self._uow, walker, code, now=now)
+    def accept_invite(self, walker: Actor, code: str, *, now: datetime) -> None:
+        accounts.accept_invite(self._uow, walker, code, now=now)
 
-    def patient_ids(self, actor: ActorLike) -> frozenset[str]:
-        ids: frozenset[str] = self._accounts.patient_ids(self._uow, actor)
-        return ids
+    def patient_ids(self, actor: Actor) -> frozenset[str]:
+        return accounts.patient_ids(self._uow, actor)
 
-    def authorize_walker(self, actor: ActorLike, walker_id: str) -> None:
+    def authorize_walker(
+        self, actor: Actor, walker_id: str, permission: Permission = Permission.VIEW
+    ) -> None:
         """``NotFound`` for a walker the actor may not know of, ``Forbidden`` for one they may
-        know of but not act on."""
-        self._accounts.authorize_walker(self._uow, actor, walker_id)
+        know of but not act on this way."""
+        accounts.authorize_walker(self._uow, actor, walker_id, permission)
+
+    def may(self, actor: Actor, walker_id: str, permission: Permission) -> bool:
+        """``authorize_walker`` as a yes or no (to show or hide a button)."""
+        try:
+            self.authorize_walker(actor, walker_id, permission)
+        except (Forbidden, NotFound):
+            return False
+        return True
 
     def patient_list(
-        self, therapist: ActorLike, *, now: datetime, sort: str = "flags"
-    ) -> list[Any]:
-        rows: list[Any] = self._accounts.patient_list(self._uow, therapist, now=now, sort=sort)
-        return rows
+        self, therapist: Actor, *, now: datetime, sort: str = "flags"
+    ) -> list[PatientRow]:
+        return accounts.patient_list(self._uow, therapist, now=now, sort=sort)
 
-    def may_edit_program(self, actor: ActorLike, walker_id: str) -> bool:
-        allowed: bool = self._access.may_edit_program(actor, walker_id, self.patient_ids(actor))
-        return allowed
+    def resume_program(self, actor: Actor, walker_id: str, *, now: datetime) -> bool:
+        """Resume a paused program (``Permission.RESUME_PROGRAM``); False if it was not
+        paused."""
+        return accounts.resume_program(self._uow, actor, walker_id, now=now)

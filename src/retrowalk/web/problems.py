@@ -8,6 +8,7 @@ no credentials -> 401. Unexpected errors answer 500 without any internals.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import Request
@@ -54,6 +55,9 @@ def problem_status(exc: BaseException) -> int:
 
 
 def _jsonable(value: Any) -> Any:
+    """The offending value as JSON can carry it (NaN and infinities as text)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
 
 

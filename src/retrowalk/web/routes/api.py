@@ -16,18 +16,19 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from retrowalk.domain.prescription import WEEKS
 from retrowalk.errors import Forbidden, InvalidInput, NotFound
 from retrowalk.formats.codec import to_jsonable
 from retrowalk.services import calendar, onboarding, programs, records
 from retrowalk.store.records import StoredProgram, StoredSession
 from retrowalk.web import auth
 from retrowalk.web.app import WebContext
-from retrowalk.web.gateway import ActorLike
+from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.problems import PreconditionRequired
 from retrowalk.web.routes.api_models import (
     CheckInIn,
@@ -43,6 +44,14 @@ from retrowalk.web.routes.api_models import (
 router = APIRouter()
 Actor = Annotated[ActorLike, Depends(auth.api_actor)]
 Limit = Annotated[int, Query(description="Items per page (1-200).")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description='The ETag you read (GET), e.g. "3", or * for whatever is current. '
+        "Required: without it the answer is 428; a stale one gets 409.",
+    ),
+]
 Offset = Annotated[int, Query(description="Items to skip.")]
 
 
@@ -50,8 +59,10 @@ def _web(request: Request) -> WebContext:
     return auth.context(request)
 
 
-def _walker(request: Request, actor: ActorLike, walker_id: str) -> str:
-    _web(request).accounts.authorize_walker(actor, walker_id)
+def _walker(
+    request: Request, actor: ActorLike, walker_id: str, permission: Permission = Permission.VIEW
+) -> str:
+    _web(request).accounts.authorize_walker(actor, walker_id, permission)
     return walker_id
 
 
@@ -85,9 +96,8 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def if_match(request: Request, current: int) -> int:
+def if_match(header: str | None, current: int) -> int:
     """The version named by ``If-Match`` (``*``: whatever is current)."""
-    header = request.headers.get("if-match")
     if header is None:
         raise PreconditionRequired(
             "send If-Match with the ETag you read (GET it first), so a change made meanwhile "
@@ -99,7 +109,7 @@ def if_match(request: Request, current: int) -> int:
     if tag.startswith("W/"):
         tag = tag[2:]
     tag = tag.strip('"')
-    if not tag.isdigit():
+    if not (tag.isascii() and tag.isdigit()) or int(tag) > programs.VERSION.high:
         raise InvalidInput("If-Match", header, 'an ETag as sent by GET, e.g. "3"')
     return int(tag)
 
@@ -206,6 +216,7 @@ def screen_me(request: Request, actor: Actor, body: ScreeningIn) -> dict[str, An
     web = _web(request)
     if auth.role_of(actor) != "walker":
         raise Forbidden("only a walker account answers its own screening")
+    WEEKS.check("weeks", body.weeks)
     answers = body.answers()
     if actor.walker_id:
         outcome = onboarding.rescreen(
@@ -261,19 +272,15 @@ def get_program(request: Request, actor: Actor, walker_id: str) -> JSONResponse:
     return _versioned(_program_document(stored), stored.version)
 
 
-def _require_edit(request: Request, actor: ActorLike, walker_id: str) -> None:
-    _walker(request, actor, walker_id)
-    if not _web(request).accounts.may_edit_program(actor, walker_id):
-        raise Forbidden("only the walker's therapist may change the program")
-
-
 @router.patch("/walkers/{walker_id}/program/target", tags=["programs"])
-def edit_target(request: Request, actor: Actor, walker_id: str, body: TargetIn) -> JSONResponse:
+def edit_target(
+    request: Request, actor: Actor, walker_id: str, body: TargetIn, if_match_tag: IfMatch = None
+) -> JSONResponse:
     """Set the next session's dose (therapists). Needs If-Match with the program's ETag."""
     web = _web(request)
-    _require_edit(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.EDIT_PROGRAM)
     current = programs.current_program(web.services.uow, walker_id)
-    expected = if_match(request, current.version)
+    expected = if_match(if_match_tag, current.version)
     stored = programs.edit_target(
         web.services.uow, walker_id, body.target(), expected_version=expected, now=web.now()
     )
@@ -282,10 +289,10 @@ def edit_target(request: Request, actor: Actor, walker_id: str, body: TargetIn) 
 
 @router.post("/walkers/{walker_id}/program/resume", tags=["programs"])
 def resume(request: Request, actor: Actor, walker_id: str) -> dict[str, bool]:
-    """Resume a paused program once the walker has been cleared (therapists)."""
+    """Resume a paused program once the walker has been cleared: the walker's therapist or an
+    admin; a walker their own only when no therapist cares for them (403 otherwise)."""
     web = _web(request)
-    _require_edit(request, actor, walker_id)
-    return {"resumed": web.services.resume(walker_id)}
+    return {"resumed": web.accounts.resume_program(actor, walker_id, now=web.now())}
 
 
 @router.get(
@@ -355,7 +362,7 @@ def list_sessions(
 def log_session(request: Request, actor: Actor, walker_id: str, body: SessionIn) -> JSONResponse:
     """Log a session; the answer holds the progression decision taken on it."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     result = web.services.log_session(walker_id, body.session(), now=web.now())
     stored = records.get_session(web.services.uow, walker_id, result.session_id)
     document = {"session": to_jsonable(stored), "decision": to_jsonable(result.decision)}
@@ -371,10 +378,10 @@ def get_session(request: Request, actor: Actor, walker_id: str, session_id: str)
 
 
 def _replace(
-    request: Request, walker_id: str, current: StoredSession, changed: Any
+    request: Request, walker_id: str, current: StoredSession, changed: Any, tag: str | None
 ) -> JSONResponse:
     web = _web(request)
-    expected = if_match(request, current.version)
+    expected = if_match(tag, current.version)
     change = records.edit_session(
         web.services.uow,
         walker_id,
@@ -392,38 +399,50 @@ def _replace(
 
 @router.put("/walkers/{walker_id}/sessions/{session_id}", tags=["sessions"])
 def replace_session(
-    request: Request, actor: Actor, walker_id: str, session_id: str, body: SessionIn
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    session_id: str,
+    body: SessionIn,
+    if_match_tag: IfMatch = None,
 ) -> JSONResponse:
     """Replace a session (If-Match: its ETag). The earlier state is kept as a revision."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
-    return _replace(request, walker_id, current, body.session())
+    return _replace(request, walker_id, current, body.session(), if_match_tag)
 
 
 @router.patch("/walkers/{walker_id}/sessions/{session_id}", tags=["sessions"])
 def patch_session(
-    request: Request, actor: Actor, walker_id: str, session_id: str, body: SessionPatch
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    session_id: str,
+    body: SessionPatch,
+    if_match_tag: IfMatch = None,
 ) -> JSONResponse:
     """Change some fields of a session (If-Match: its ETag)."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
     changes = body.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None and name not in ("speed_m_s", "distance_m", "load_kg", "rpe"):
             raise InvalidInput(name, None, "a value (this field cannot be emptied)")
     changed = dataclasses.replace(current.session, **changes)
-    return _replace(request, walker_id, current, changed)
+    return _replace(request, walker_id, current, changed, if_match_tag)
 
 
 @router.delete("/walkers/{walker_id}/sessions/{session_id}", status_code=204, tags=["sessions"])
-def delete_session(request: Request, actor: Actor, walker_id: str, session_id: str) -> Response:
+def delete_session(
+    request: Request, actor: Actor, walker_id: str, session_id: str, if_match_tag: IfMatch = None
+) -> Response:
     """Delete a session (If-Match: its ETag); its history stays."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     current = records.get_session(web.services.uow, walker_id, session_id)
-    expected = if_match(request, current.version)
+    expected = if_match(if_match_tag, current.version)
     records.delete_session(
         web.services.uow, walker_id, session_id, expected_version=expected, now=web.now()
     )
@@ -445,7 +464,7 @@ def list_checkins(request: Request, actor: Actor, walker_id: str) -> dict[str, A
 def check_in(request: Request, actor: Actor, walker_id: str, body: CheckInIn) -> dict[str, Any]:
     """The next-morning check-in; the answer holds the decision taken on it."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     now = web.now()
     checkin = body.checkin(web.services.usual_pain(walker_id))
     result = web.services.check_in(
@@ -468,7 +487,7 @@ def record_outcome(
 ) -> dict[str, Any]:
     """Record a 3-metre backward walk, a Timed Up and Go or a KOOS-12, with its interpretation."""
     web = _web(request)
-    _walker(request, actor, walker_id)
+    _walker(request, actor, walker_id, Permission.RECORD)
     now = web.now()
     taken_at = body.taken_at or now
     services = web.services

@@ -10,12 +10,13 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from retrowalk.errors import InvalidInput, RetrowalkError
+from retrowalk.errors import Forbidden, InvalidInput, RetrowalkError
+from retrowalk.services import demo
 from retrowalk.web import auth, forms
-from retrowalk.web.gateway import ActorLike
+from retrowalk.web.gateway import PUBLIC_ROLES, ActorLike
 
 router = APIRouter(include_in_schema=False)
-SIGN_UP_ROLES = ("walker", "therapist")  # an administrator is never self-made
+SIGN_UP_ROLES = PUBLIC_ROLES  # an administrator is never self-made
 
 Actor = Annotated[ActorLike, Depends(auth.page_actor)]
 OptionalActor = Annotated[ActorLike | None, Depends(auth.optional_actor)]
@@ -47,7 +48,8 @@ def see_other(url: str) -> RedirectResponse:
 def home(request: Request, actor: OptionalActor) -> Response:
     if actor is not None:
         return see_other(home_for(actor))
-    return auth.context(request).render(request, "index.html")
+    web = auth.context(request)
+    return web.render(request, "index.html", {"demo": demo.demo_logins(web.services.uow)})
 
 
 @router.get("/sign-up")
@@ -134,8 +136,14 @@ def sign_out(request: Request, form: Form) -> Response:
     return response
 
 
+def _require_walker(actor: ActorLike) -> None:
+    if auth.role_of(actor) != "walker":
+        raise Forbidden("only a walker account joins a therapist")
+
+
 @router.get("/join")
 def join_page(request: Request, actor: Actor, code: str = "") -> Response:
+    _require_walker(actor)
     values = {"form": {"code": code}, "errors": {}, "joined": False}
     return auth.context(request).render(request, "join.html", values)
 
@@ -143,6 +151,7 @@ def join_page(request: Request, actor: Actor, code: str = "") -> Response:
 @router.post("/join")
 def join(request: Request, actor: Actor, form: Form) -> Response:
     web = auth.context(request)
+    _require_walker(actor)
     code = forms.text(form, "code", max_chars=100, required=False)
     values: dict[str, Any] = {"form": {"code": code}, "errors": {}, "joined": False}
     try:

@@ -12,10 +12,10 @@ from starlette.responses import Response
 
 from retrowalk.domain.models import Modality, StartMethod
 from retrowalk.domain.outcomes import BackwardWalkPopulation
-from retrowalk.errors import Conflict, Forbidden, InvalidInput
+from retrowalk.errors import Conflict, InvalidInput
 from retrowalk.services import programs, records
 from retrowalk.web import auth, forms
-from retrowalk.web.gateway import ActorLike
+from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.routes.pages_account import see_other
 from retrowalk.web.routes.shared import current_program_or_none, require_clinician, walker_progress
 
@@ -59,7 +59,8 @@ def _patient_page(
         "walker": walker,
         "flags": tuple(getattr(row, "flags", ()) or ()),
         "program": current_program_or_none(web, walker_id),
-        "may_edit": web.accounts.may_edit_program(actor, walker_id),
+        "may_edit": web.accounts.may(actor, walker_id, Permission.EDIT_PROGRAM),
+        "may_resume": web.accounts.may(actor, walker_id, Permission.RESUME_PROGRAM),
         "modalities": tuple(Modality),
         "start_methods": tuple(StartMethod),
         "populations": tuple(BackwardWalkPopulation),
@@ -70,9 +71,14 @@ def _patient_page(
     return web.render(request, "therapist/patient.html", values, status=status)
 
 
-def _authorized(request: Request, actor: ActorLike, walker_id: str) -> None:
+def _authorized(
+    request: Request,
+    actor: ActorLike,
+    walker_id: str,
+    permission: Permission = Permission.VIEW,
+) -> None:
     require_clinician(actor)
-    auth.context(request).accounts.authorize_walker(actor, walker_id)
+    auth.context(request).accounts.authorize_walker(actor, walker_id, permission)
 
 
 @router.get("/patients/{walker_id}")
@@ -82,23 +88,18 @@ def patient(request: Request, actor: Actor, walker_id: str, notice: str = "") ->
         "target": "The next session's dose is saved.",
         "outcome": "The test is recorded.",
         "resumed": "The program is active again.",
+        "not-paused": "The program was not paused: nothing changed.",
     }
     return _patient_page(request, actor, walker_id, notice=notices.get(notice, ""))
-
-
-def _require_edit(request: Request, actor: ActorLike, walker_id: str) -> None:
-    _authorized(request, actor, walker_id)
-    if not auth.context(request).accounts.may_edit_program(actor, walker_id):
-        raise Forbidden("you may not change this program")
 
 
 @router.post("/patients/{walker_id}/target")
 def edit_target(request: Request, actor: Actor, walker_id: str, form: Form) -> Response:
     web = auth.context(request)
-    _require_edit(request, actor, walker_id)
+    _authorized(request, actor, walker_id, Permission.EDIT_PROGRAM)
     try:
         target = forms.session_target(form)
-        version = forms.required_integer(form, "version")
+        version = forms.required_integer(form, "version", allowed=programs.VERSION)
         programs.edit_target(
             web.services.uow, walker_id, target, expected_version=version, now=web.now()
         )
@@ -118,7 +119,7 @@ def _taken_at(form: FormData, now: datetime) -> datetime:
 @router.post("/patients/{walker_id}/outcomes")
 def record_outcome(request: Request, actor: Actor, walker_id: str, form: Form) -> Response:
     web = auth.context(request)
-    _authorized(request, actor, walker_id)
+    _authorized(request, actor, walker_id, Permission.RECORD)
     try:
         now = web.now()
         kind = forms.text(form, "kind", max_chars=10)
@@ -146,9 +147,9 @@ def record_outcome(request: Request, actor: Actor, walker_id: str, form: Form) -
 @router.post("/patients/{walker_id}/resume")
 def resume(request: Request, actor: Actor, walker_id: str, form: Form) -> Response:
     web = auth.context(request)
-    _require_edit(request, actor, walker_id)
-    web.services.resume(walker_id)
-    return see_other(f"/patients/{walker_id}?notice=resumed")
+    _authorized(request, actor, walker_id, Permission.RESUME_PROGRAM)
+    resumed = web.accounts.resume_program(actor, walker_id, now=web.now())
+    return see_other(f"/patients/{walker_id}?notice={'resumed' if resumed else 'not-paused'}")
 
 
 @router.get("/invite")

@@ -17,7 +17,7 @@ from retrowalk.errors import Conflict, InvalidInput, NotFound
 from retrowalk.formats.codec import encode
 from retrowalk.services import calendar, onboarding, records
 from retrowalk.web import auth, forms
-from retrowalk.web.gateway import ActorLike
+from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.routes.pages_account import see_other
 from retrowalk.web.routes.shared import (
     calendar_urls,
@@ -120,8 +120,21 @@ def verdict(request: Request, actor: Actor) -> Response:
     return web.render(request, "verdict.html", {"screening": latest, "program": program})
 
 
-@router.get("/today")
-def today(request: Request, actor: Actor, what_if_pain: int | None = None) -> Response:
+TODAY_NOTICES = {
+    "resumed": "Your program is active again: carry on at the current level.",
+    "not-paused": "Your program was not paused: nothing changed.",
+}
+
+
+def _today_page(
+    request: Request,
+    actor: ActorLike,
+    *,
+    what_if_pain: int | None = None,
+    notice: str = "",
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     web = auth.context(request)
     walker_id = own_walker_id(actor)
     if what_if_pain is not None and not 0 <= what_if_pain <= 10:
@@ -136,8 +149,36 @@ def today(request: Request, actor: Actor, what_if_pain: int | None = None) -> Re
         "body_mass_kg": walker.profile.body_mass_kg,
         "what_if_pain": what_if_pain,
         "last_decision": records.latest_decision(web.services.uow, walker_id),
+        # Who resumes a paused program: the accounts' rule (Permission.RESUME_PROGRAM), so
+        # the page offers the button only to a walker without a therapist.
+        "may_resume": view.status == "paused"
+        and web.accounts.may(actor, walker_id, Permission.RESUME_PROGRAM),
+        "notice": TODAY_NOTICES.get(notice, ""),
+        "errors": errors or {},
     }
-    return web.render(request, "today.html", values)
+    return web.render(request, "today.html", values, status=status)
+
+
+@router.get("/today")
+def today(
+    request: Request, actor: Actor, what_if_pain: int | None = None, notice: str = ""
+) -> Response:
+    return _today_page(request, actor, what_if_pain=what_if_pain, notice=notice)
+
+
+@router.post("/resume")
+def resume(request: Request, actor: Actor, form: Form) -> Response:
+    """A walker without a therapist resumes their own paused program, once cleared by a
+    clinician (they tick that they were); a therapist's patient gets 403: their therapist
+    resumes it."""
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    web.accounts.authorize_walker(actor, walker_id, Permission.RESUME_PROGRAM)
+    if not forms.checkbox(form, "cleared"):
+        error = "tick that a clinician has cleared you to walk again"
+        return _today_page(request, actor, errors={"cleared": error}, status=422)
+    resumed = web.accounts.resume_program(actor, walker_id, now=web.now())
+    return see_other(f"/today?notice={'resumed' if resumed else 'not-paused'}")
 
 
 def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
