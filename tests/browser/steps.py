@@ -51,7 +51,9 @@ class Counted:
 
 
 def wait_for(tab: Tab, path: str) -> None:
-    tab.page.wait_for_url(tab.server.url(path))
+    """Wait until the tab shows ``path`` (any query string allowed)."""
+    url = tab.server.url(path)
+    tab.page.wait_for_url(lambda current: current.split("?", 1)[0] == url)
 
 
 def sign_up_walker(tab: Tab, name: str) -> str:

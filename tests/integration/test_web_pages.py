@@ -107,11 +107,12 @@ def test_log_form_is_prefilled_from_the_target(web: Web) -> None:
 def test_logging_a_session_shows_the_decision_and_its_reasons(web: Web) -> None:
     walker_id = walker_ready(web)
     response = web.post_form("/log", LOG_FORM)
-    assert response.status_code == 303 and response.headers["location"] == "/decision"
+    assert response.status_code == 303 and response.headers["location"] == "/decision?after=log"
     stored = records.latest_decision(web.services.uow, walker_id)
     assert stored is not None
-    page = web.client.get("/decision").text.replace("&#39;", "'")
+    page = web.client.get("/decision?after=log").text.replace("&#39;", "'")
     assert "Next session:" in page
+    assert "Saved:" in page
     assert all(reason.text in page for reason in stored.decision.reasons)
     assert records.sessions_page(web.services.uow, walker_id).total == 1
 
@@ -141,7 +142,9 @@ def test_morning_check_in_is_saved_once_and_can_be_replaced(web: Web) -> None:
     web.post_form("/log", LOG_FORM)
     check_in = {"pain_next_morning_nprs": "1", "usual_pain_nprs": "3"}
     first = web.post_form("/check-in", check_in)
-    assert first.status_code == 303 and first.headers["location"] == "/decision"
+    assert first.status_code == 303 and first.headers["location"] == "/decision?after=check-in"
+    after_check_in = web.client.get(first.headers["location"]).text
+    assert "Check-in saved." in after_check_in and "Saved:" not in after_check_in
     again = web.post_form("/check-in", {**check_in, "pain_next_morning_nprs": "2"})
     assert again.status_code == 409 and 'name="replace"' in again.text
     replaced = web.post_form(

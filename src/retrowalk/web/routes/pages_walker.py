@@ -226,7 +226,7 @@ def log(request: Request, actor: Actor, form: Form) -> Response:
     except InvalidInput as error:
         values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
         return _log_page(request, values, {error.field: str(error)}, status=422)
-    return see_other("/decision")
+    return see_other("/decision?after=log")
 
 
 @router.get("/decision")
@@ -235,8 +235,10 @@ def decision(request: Request, actor: Actor) -> Response:
     walker_id = own_walker_id(actor)
     latest = records.latest_decision(web.services.uow, walker_id)
     page = records.sessions_page(web.services.uow, walker_id, limit=1)
+    after = request.query_params.get("after")
     values = {
         "decision": latest,
+        "after": after if after in ("log", "check-in") else None,
         "session": page.items[0] if page.items else None,
         "body_mass_kg": records.walker(web.services.uow, walker_id).profile.body_mass_kg,
     }
@@ -276,7 +278,7 @@ def check_in(request: Request, actor: Actor, form: Form) -> Response:
     except Conflict as error:
         values["offer_replace"] = True
         return _check_in_page(request, values, {"on": str(error)}, status=409)
-    return see_other("/decision")
+    return see_other("/decision?after=check-in")
 
 
 @router.get("/progress")
