@@ -1,0 +1,61 @@
+"""Speed of the direction stage (``DirectionDetector.detect``) against ``analyze_motion``.
+
+The recording is the 60-minute 100 Hz 6-axis synthetic one of ``analysis_bench.py``
+(alternating walking and standing, tilted sensor; 360,000 samples). In the same run: the
+median time of ``analyze_motion`` (quality, resampling, bouts, steps), of ``detect`` given its
+bouts (uncalibrated, and with a 60 s warm-up calibration), and the share the direction stage
+adds to the motion analysis. Target (issue 7): it adds under 20 %.
+
+Usage: /work/venv/bin/python benchmarks/direction_bench.py [--repeats 7] [--minutes 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from analysis_bench import median_s, synthetic_recording
+
+from retrowalk.sensing.direction import DirectionDetector
+from retrowalk.sensing.gait import analyze_motion
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--minutes", type=float, default=60.0)
+    args = parser.parse_args()
+
+    rec, _ = synthetic_recording(args.minutes)
+    n = rec.n_samples
+    bouts = analyze_motion(rec).bouts
+    detector = DirectionDetector(placement="waist")
+    result = detector.detect(rec, bouts, warmup_s=60.0)
+    walking_s = sum(b.end_s - b.start_s for b in bouts)
+
+    t_analysis = median_s(lambda: analyze_motion(rec), args.repeats)
+    t_plain = median_s(lambda: detector.detect(rec, bouts), args.repeats)
+    t_warm = median_s(lambda: detector.detect(rec, bouts, warmup_s=60.0), args.repeats)
+
+    print(
+        f"synthetic recording: {args.minutes:g} min, {n:,} samples x 6 channels at 100 Hz; "
+        f"{len(bouts)} bouts, {walking_s / 60:.1f} min walking, {len(result.windows)} windows"
+    )
+    print(f"median of {args.repeats} repeats:")
+    rows = (
+        ("analyze_motion", t_analysis),
+        ("detect (uncalibrated)", t_plain),
+        ("detect (warm-up)", t_warm),
+    )
+    for label, seconds in rows:
+        print(f"  {label:<22} {1e3 * seconds:8.1f} ms  {n / seconds / 1e6:6.2f} M samples/s")
+    print(f"  direction adds {100 * t_plain / t_analysis:.1f} % to analyze_motion (uncalibrated)")
+    print(f"  direction adds {100 * t_warm / t_analysis:.1f} % to analyze_motion (warm-up)")
+
+
+if __name__ == "__main__":
+    main()

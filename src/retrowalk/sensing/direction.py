@@ -1,0 +1,547 @@
+"""Backward, forward or sideways: the walking direction of each bout from a body-worn sensor.
+
+See :class:`DirectionDetector` (the rule and its measured figures), the cues in
+:mod:`retrowalk.sensing.direction_cues` and the walker's signature in
+:mod:`retrowalk.sensing.direction_calibration`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from retrowalk.domain.models import WalkDirection
+from retrowalk.errors import InvalidInput
+from retrowalk.sensing.direction_calibration import Calibration
+from retrowalk.sensing.direction_cues import (
+    FloatArray,
+    Span,
+    WindowCues,
+    gravity_like,
+    window_cues,
+)
+from retrowalk.sensing.direction_rules import (
+    BACK,
+    FWD,
+    R_WEAK,
+    REASONS,
+    SIDE,
+    UNKNOWN,
+    RuleInputs,
+    Thresholds,
+    WindowCalls,
+    decide_windows,
+    detect_placement,
+    screen_reasons,
+    tilt_change_deg,
+)
+from retrowalk.sensing.gait import WalkingBout, analyze_motion
+from retrowalk.sensing.recording import MotionRecording
+from retrowalk.sensing.resample import check_recording
+
+_DIRECTIONS = (
+    WalkDirection.UNKNOWN,
+    WalkDirection.FORWARD,
+    WalkDirection.BACKWARD,
+    WalkDirection.SIDEWAYS,
+)
+
+
+@dataclass(frozen=True)
+class WindowDirection:
+    """The call for one stretch of a bout (the stretches tile each bout; the cues come from a
+    ``window_s`` window centred on the stretch). ``reason``: which rule decided (a stable
+    string, see :mod:`retrowalk.sensing.direction_rules`)."""
+
+    start_s: float
+    end_s: float
+    direction: WalkDirection
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class BoutDirection:
+    """A walking bout's direction: the direction called for at least ``bout_share`` of its
+    time, else ``unknown``; ``confidence`` = that share x the mean confidence of its calls.
+    ``backward_s`` etc.: seconds of the bout called each way (a bout may hold both)."""
+
+    start_s: float
+    end_s: float
+    direction: WalkDirection
+    confidence: float
+    calibrated: bool
+    backward_s: float
+    forward_s: float
+    sideways_s: float
+    unknown_s: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class DirectionResult:
+    """Direction of every bout and window of one recording.
+
+    ``placement``: waist, pocket or unknown (as used). ``calibration_source``: none, warm-up
+    (the recording's declared forward start) or given. ``attachment``: how the calibration
+    relates to this recording's sensor: same-recording, matched (same tilt), changed (tilt
+    differs: only the pitch cue is calibrated), conflict (the cues disagree over the whole
+    recording: the sensor was probably turned round), or none.
+    """
+
+    bouts: tuple[BoutDirection, ...]
+    windows: tuple[WindowDirection, ...]
+    placement: str
+    calibrated: bool
+    calibration_source: str
+    attachment: str
+    calibration: Calibration | None
+    notes: tuple[str, ...]
+
+    @property
+    def backward_s(self) -> float:
+        """Seconds of walking called backward with confidence."""
+        return float(sum(b.backward_s for b in self.bouts))
+
+
+class DirectionDetector:
+    """Tell backward from forward and sideways walking, from a waist or front-pocket sensor.
+
+    Parameters (defaults are design choices, expert-opinion, checked on ../shared/data)
+    ----------
+    window_s: analysis window, default 6 s (at least five steps); 2-30 s.
+    hop_s: one call per ``hop_s`` seconds of walking, default 1 s.
+    placement: ``"auto"`` (from the signal), ``"waist"`` or ``"pocket"`` (front trouser pocket).
+    margin: how far below zero the calibrated pitch cue must fall (cue x sign of the walker's
+        forward value) to count as backward evidence, default 0.2.
+    far_margin: the same when the pitch cue is the only calibrated cue (the sensor was worn
+        differently from the calibration), default 0.5.
+    uncalibrated_threshold: without a calibration the pitch cue must pass -/+ this to call
+        backward/forward, default 0.85: above every real forward walk's value measured.
+    min_confidence: calls below it become ``unknown``, default 0.5 (0.5 = each cue just at
+        its threshold, 1 = every cue clear of it).
+    bout_share: share of a bout's time a direction needs to name the bout, default 0.6.
+    min_travel_strength: least inverted-pendulum correlation to trust the travel sign,
+        default 0.15.
+    tilt_match_deg: largest tilt change for a calibration's travel direction to apply,
+        default 25 deg (re-attached waist sensors changed by up to 24 deg, waist-imu).
+    max_heading_rate_deg_s: turning faster than this is not judged, default 20 deg/s.
+    running_cadence_steps_per_min: at or above it the walker runs (not judged), default 155.
+    min_calibration_s: least steady walking a calibration needs (time covered by its
+        windows), default 4 s (about seven steps; a session's warm-up gives minutes, the
+        validation clips only seconds).
+    """
+
+    def __init__(
+        self,
+        window_s: float = 6.0,
+        hop_s: float = 1.0,
+        placement: str = "auto",
+        margin: float = 0.2,
+        far_margin: float = 0.7,
+        uncalibrated_threshold: float = 0.85,
+        min_confidence: float = 0.5,
+        bout_share: float = 0.6,
+        min_travel_strength: float = 0.15,
+        tilt_match_deg: float = 25.0,
+        max_heading_rate_deg_s: float = 20.0,
+        running_cadence_steps_per_min: float = 155.0,
+        min_calibration_s: float = 4.0,
+    ) -> None:
+        if not 2.0 <= window_s <= 30.0:
+            raise InvalidInput("window_s", window_s, "2 to 30 s")
+        if not 0.04 <= hop_s <= window_s:
+            raise InvalidInput("hop_s", hop_s, f"0.04 s to window_s ({window_s} s)")
+        if placement not in ("auto", "waist", "pocket"):
+            raise InvalidInput("placement", placement, "auto, waist or pocket")
+        for name, value in (
+            ("margin", margin),
+            ("far_margin", far_margin),
+            ("uncalibrated_threshold", uncalibrated_threshold),
+            ("min_confidence", min_confidence),
+            ("bout_share", bout_share),
+            ("min_travel_strength", min_travel_strength),
+        ):
+            if not 0.0 <= value <= 1.0:
+                raise InvalidInput(name, value, "0 to 1")
+        if bout_share <= 0.5:
+            raise InvalidInput("bout_share", bout_share, "above 0.5 and at most 1")
+        if not 0.0 <= tilt_match_deg <= 90.0:
+            raise InvalidInput("tilt_match_deg", tilt_match_deg, "0 to 90 deg")
+        if not max_heading_rate_deg_s > 0:
+            raise InvalidInput("max_heading_rate_deg_s", max_heading_rate_deg_s, "above 0")
+        if not 60.0 <= running_cadence_steps_per_min <= 300.0:
+            raise InvalidInput(
+                "running_cadence_steps_per_min", running_cadence_steps_per_min, "60 to 300"
+            )
+        if not 1.0 <= min_calibration_s <= 3600.0:
+            raise InvalidInput("min_calibration_s", min_calibration_s, "1 to 3600 s")
+        self.min_calibration_s = float(min_calibration_s)
+        self.window_s = float(window_s)
+        self.hop_s = float(hop_s)
+        self.placement = placement
+        self.min_confidence = float(min_confidence)
+        self.bout_share = float(bout_share)
+        self.thresholds = Thresholds(
+            margin=float(margin),
+            far_margin=float(far_margin),
+            uncalibrated_threshold=float(uncalibrated_threshold),
+            min_travel_strength=float(min_travel_strength),
+            tilt_match_deg=float(tilt_match_deg),
+            max_heading_rate_rad_s=float(np.deg2rad(max_heading_rate_deg_s)),
+            running_cadence_steps_per_min=float(running_cadence_steps_per_min),
+        )
+
+    # ------------------------------------------------------------------ actions
+
+    def calibrate(
+        self,
+        recording: MotionRecording,
+        bouts: Sequence[WalkingBout] | None = None,
+        *,
+        start_s: float | None = None,
+        end_s: float | None = None,
+    ) -> Calibration:
+        """The forward-walking signature of ``recording`` (all of it, or [start_s, end_s] in
+        recording seconds), which must be ordinary forward walking.
+
+        ``bouts``: its walking bouts (from :func:`~retrowalk.sensing.gait.analyze_motion`;
+        found here when None). Raises InvalidInput when under ``min_calibration_s`` of steady
+        walking remain or the placement cannot be told.
+        """
+        check_recording(recording)
+        if bouts is None:
+            bouts = analyze_motion(recording).bouts
+        if start_s is not None or end_s is not None:
+            recording = _slice(recording, start_s, end_s)
+        spans = _spans(bouts, start_s, end_s)
+        cues = self._cues(recording, spans)
+        return self._calibration(cues, np.ones(cues.n_windows, dtype=bool), recording)
+
+    def _calibration(
+        self, cues: WindowCues, selected: NDArray[np.bool_], recording: MotionRecording
+    ) -> Calibration:
+        ok = selected & (screen_reasons(cues, self.thresholds) < 0)
+        steady = _select(cues, ok)
+        walking_s = _covered_s(steady.start_s, steady.end_s)
+        if walking_s < self.min_calibration_s:
+            raise InvalidInput(
+                "recording",
+                f"{walking_s:.1f} s of steady walking",
+                f"at least {self.min_calibration_s:g} s of straight forward walking (not "
+                "running or turning)",
+            )
+        placement = self.placement if self.placement != "auto" else detect_placement(steady)
+        if placement == "unknown":
+            raise InvalidInput(
+                "placement", "auto (the signal fits neither waist nor pocket)", "waist or pocket"
+            )
+        up = steady.up.mean(axis=0)
+        up /= np.linalg.norm(up)
+        strong = steady.travel_strength >= self.thresholds.min_travel_strength
+        travel = steady.travel_sensor[strong] if strong.any() else steady.travel_sensor
+        mean = travel.mean(axis=0)
+        mean -= (mean @ up) * up
+        consistency = float(np.linalg.norm(mean))
+        forward = None
+        if consistency >= MIN_TRAVEL_CONSISTENCY:
+            f = mean / consistency
+            forward = (float(f[0]), float(f[1]), float(f[2]))
+        pitch = _placement_pitch(steady, placement)
+        finite = pitch[np.isfinite(pitch)]
+        pitch_median = pitch_iqr = None
+        if finite.size:
+            q1, q2, q3 = np.percentile(finite, [25, 50, 75])
+            pitch_median, pitch_iqr = float(q2), float(q3 - q1)
+        return Calibration(
+            placement=placement,
+            up_sensor=(float(up[0]), float(up[1]), float(up[2])),
+            forward_sensor=forward,
+            travel_consistency=min(consistency, 1.0),
+            travel_strength_median=float(np.median(steady.travel_strength)),
+            pitch_cue_median=pitch_median,
+            pitch_cue_iqr=pitch_iqr,
+            walking_s=walking_s,
+            n_windows=steady.n_windows,
+            has_gyro=recording.gyro_rad_s is not None,
+        )
+
+    def detect(
+        self,
+        recording: MotionRecording,
+        bouts: Sequence[WalkingBout] | None = None,
+        calibration: Calibration | None = None,
+        *,
+        warmup_s: float | None = None,
+    ) -> DirectionResult:
+        """Direction of every bout (and of every ``hop_s`` stretch of it) in ``recording``.
+
+        ``bouts``: its walking bouts (found with :func:`~retrowalk.sensing.gait.analyze_motion`
+        when None). ``calibration``: the walker's, for this placement. ``warmup_s``: the
+        recording's first ``warmup_s`` seconds are declared forward walking: they calibrate
+        the rest (same sensor, same attachment: the strongest calibration), taking precedence
+        over ``calibration``.
+        """
+        if warmup_s is not None and not (np.isfinite(warmup_s) and warmup_s > 0):
+            raise InvalidInput("warmup_s", warmup_s, "a positive number of seconds")
+        notes: list[str] = []
+        check_recording(recording)
+        if bouts is None:
+            bouts = analyze_motion(recording).bouts
+        if not gravity_like(recording):
+            notes.append("the acceleration holds no gravity: direction needs it; all unknown")
+            return self._empty(bouts, notes, "no-gravity")
+        source = "given" if calibration is not None else "none"
+        spans = _spans(bouts, None, None)
+        cues = self._cues(recording, spans)
+        if warmup_s is not None:
+            warm_end_s = float(recording.time_s[0]) + warmup_s
+            try:
+                calibration = self._calibration(cues, cues.end_s <= warm_end_s + 1e-9, recording)
+                source = "warm-up"
+            except InvalidInput as exc:
+                notes.append(f"the declared warm-up could not calibrate: {exc}")
+        placement = self._placement(cues, calibration, notes)
+        if calibration is not None and calibration.placement != placement:
+            notes.append(
+                f"calibration is for {calibration.placement}, the recording looks like "
+                f"{placement}: not used"
+            )
+            calibration, source = None, "none"
+        pitch = _placement_pitch(cues, placement)
+        same = source == "warm-up"
+        inputs = RuleInputs(cues, pitch, calibration, same, travel_allowed=True)
+        calls = decide_windows(inputs, self.thresholds, self.min_confidence)
+        attachment = "none" if calibration is None else "same-recording" if same else "matched"
+        if calibration is not None and not same and _conflict(calls, self.thresholds):
+            notes.append(
+                "travel and pitch cues disagree throughout: the sensor seems worn differently "
+                "from the calibration (turned round?); its travel direction is not used"
+            )
+            inputs = RuleInputs(cues, pitch, calibration, same, travel_allowed=False)
+            calls = decide_windows(inputs, self.thresholds, self.min_confidence)
+            attachment = "conflict"
+        elif (
+            calibration is not None
+            and not same
+            and cues.n_windows
+            and not np.any(tilt_change_deg(cues.up, calibration) <= self.thresholds.tilt_match_deg)
+        ):
+            attachment = "changed"
+        if placement == "unknown":
+            notes.append("placement not recognised (waist or front pocket): direction unknown")
+            calls = _all_unknown(calls)
+        return self._result(bouts, cues, calls, placement, calibration, source, attachment, notes)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _cues(self, recording: MotionRecording, spans: Sequence[Span]) -> WindowCues:
+        if not gravity_like(recording):
+            raise InvalidInput(
+                "acc_m_s2", "acceleration without gravity", "gravity-including acceleration"
+            )
+        return window_cues(recording, spans, self.window_s, self.hop_s)
+
+    def _placement(
+        self, cues: WindowCues, calibration: Calibration | None, notes: list[str]
+    ) -> str:
+        if self.placement != "auto":
+            return self.placement
+        ok = screen_reasons(cues, self.thresholds) < 0
+        found = detect_placement(_select(cues, ok))
+        if found == "unknown" and calibration is not None:
+            notes.append(f"placement taken from the calibration ({calibration.placement})")
+            return calibration.placement
+        return found
+
+    def _empty(
+        self, bouts: Sequence[WalkingBout], notes: list[str], reason: str
+    ) -> DirectionResult:
+        out = tuple(
+            BoutDirection(
+                b.start_s,
+                b.end_s,
+                WalkDirection.UNKNOWN,
+                0.0,
+                False,
+                0.0,
+                0.0,
+                0.0,
+                b.end_s - b.start_s,
+                reason,
+            )
+            for b in bouts
+        )
+        return DirectionResult(out, (), "unknown", False, "none", "none", None, tuple(notes))
+
+    def _result(
+        self,
+        bouts: Sequence[WalkingBout],
+        cues: WindowCues,
+        calls: WindowCalls,
+        placement: str,
+        calibration: Calibration | None,
+        source: str,
+        attachment: str,
+        notes: list[str],
+    ) -> DirectionResult:
+        lo, hi = _owned_intervals(cues, self.hop_s, bouts)
+        owned = hi - lo
+        windows = tuple(
+            WindowDirection(float(a), float(b), _DIRECTIONS[d], float(c), REASONS[r])
+            for a, b, d, c, r in zip(
+                lo, hi, calls.direction, calls.confidence, calls.reason, strict=True
+            )
+        )
+        calibrated = calibration is not None
+        n_bouts = len(bouts)
+        idx = cues.span_index
+        durations = np.zeros((n_bouts, 4))
+        np.add.at(durations, (idx, calls.direction), owned)
+        weighted = np.zeros((n_bouts, 4))
+        np.add.at(weighted, (idx, calls.direction), owned * calls.confidence)
+        out: list[BoutDirection] = []
+        for j, bout in enumerate(bouts):
+            total = bout.end_s - bout.start_s
+            per = durations[j]
+            judged = per.sum()
+            unknown_s = total - per[FWD] - per[BACK] - per[SIDE]
+            best = int(np.argmax(per[1:])) + 1
+            share = per[best] / total if total > 0 else 0.0
+            direction, confidence, reason = WalkDirection.UNKNOWN, 0.0, "mixed-or-unclear"
+            if judged == 0:
+                reason = "too-short"
+            elif share >= self.bout_share:
+                direction = _DIRECTIONS[best]
+                confidence = float(share * weighted[j, best] / per[best])
+                reason = _bout_reason(calls, idx == j, best)
+            out.append(
+                BoutDirection(
+                    bout.start_s,
+                    bout.end_s,
+                    direction,
+                    confidence,
+                    calibrated,
+                    float(per[BACK]),
+                    float(per[FWD]),
+                    float(per[SIDE]),
+                    float(max(unknown_s, 0.0)),
+                    reason,
+                )
+            )
+        return DirectionResult(
+            tuple(out),
+            windows,
+            placement,
+            calibrated,
+            source,
+            attachment,
+            calibration,
+            tuple(notes),
+        )
+
+
+SLICE_MARGIN_S = 5.0
+"""Signal kept on each side of a calibration stretch (the filters settle in it)."""
+MIN_TRAVEL_CONSISTENCY = 0.8
+"""Least mean resultant length of the calibration's travel directions for it to hold one."""
+
+
+def _spans(bouts: Sequence[WalkingBout], start_s: float | None, end_s: float | None) -> list[Span]:
+    lo = -np.inf if start_s is None else start_s
+    hi = np.inf if end_s is None else end_s
+    spans = []
+    for b in bouts:
+        a, z = max(b.start_s, lo), min(b.end_s, hi)
+        if z <= a:
+            z = a  # keeps bout indices aligned; yields no windows
+        steps = b.step_times_s[(b.step_times_s >= a) & (b.step_times_s <= z)]
+        spans.append(Span(float(a), float(z), steps))
+    return spans
+
+
+def _slice(
+    recording: MotionRecording, start_s: float | None, end_s: float | None
+) -> MotionRecording:
+    """The samples from ``SLICE_MARGIN_S`` before ``start_s`` to as long after ``end_s``."""
+    t = recording.time_s
+    lo = 0 if start_s is None else int(np.searchsorted(t, start_s - SLICE_MARGIN_S))
+    hi = t.size if end_s is None else int(np.searchsorted(t, end_s + SLICE_MARGIN_S))
+    if hi - lo < 2:
+        raise InvalidInput("start_s/end_s", (start_s, end_s), "a stretch inside the recording")
+    gyro = recording.gyro_rad_s
+    return MotionRecording(
+        time_s=t[lo:hi],
+        acc_m_s2=recording.acc_m_s2[lo:hi],
+        gyro_rad_s=None if gyro is None else gyro[lo:hi],
+        gravity_included=recording.gravity_included,
+        source_format=recording.source_format,
+    )
+
+
+def _covered_s(start_s: FloatArray, end_s: FloatArray) -> float:
+    """Length of the union of the intervals [start_s, end_s] (seconds)."""
+    if start_s.size == 0:
+        return 0.0
+    order = np.argsort(start_s)
+    a, b = start_s[order], end_s[order]
+    reach = np.maximum.accumulate(b)
+    before = np.concatenate([[-np.inf], reach[:-1]])
+    return float(np.sum(np.maximum(b - np.maximum(a, before), 0.0) * (b > before)))
+
+
+def _select(cues: WindowCues, mask: NDArray[np.bool_]) -> WindowCues:
+    return WindowCues(**{k: v[mask] for k, v in vars(cues).items()})
+
+
+def _placement_pitch(cues: WindowCues, placement: str) -> FloatArray:
+    return cues.thigh_cue if placement == "pocket" else cues.pitch_cue
+
+
+def _conflict(calls: WindowCalls, th: Thresholds) -> bool:
+    """Over the recording, where the travel cue says backward the pitch cue does not agree
+    (its median is not past -margin): the calibration's travel direction does not fit this
+    attachment (a sensor turned round keeps its tilt)."""
+    back = calls.travel_usable & (calls.travel_direction == BACK) & (calls.travel_confidence >= 0.5)
+    z = calls.pitch_z[back]
+    z = z[np.isfinite(z)]
+    return bool(z.size >= 3 and np.median(z) > -th.margin)
+
+
+def _all_unknown(calls: WindowCalls) -> WindowCalls:
+    k = calls.direction.size
+    return WindowCalls(
+        np.full(k, UNKNOWN, dtype=np.intp),
+        np.zeros(k),
+        np.where(calls.reason >= 0, R_WEAK, calls.reason).astype(np.intp),
+        calls.travel_direction,
+        calls.travel_confidence,
+        calls.travel_usable,
+        calls.pitch_z,
+    )
+
+
+def _owned_intervals(
+    cues: WindowCues, hop_s: float, bouts: Sequence[WalkingBout] | Sequence[Span]
+) -> tuple[FloatArray, FloatArray]:
+    """The stretch of its bout each window's call covers: hop_s around the window's centre,
+    the first and last window stretched to the bout's ends."""
+    center = 0.5 * (cues.start_s + cues.end_s)
+    lo, hi = center - hop_s / 2, center + hop_s / 2
+    if cues.n_windows:
+        idx = cues.span_index
+        first = np.r_[True, idx[1:] != idx[:-1]]
+        last = np.r_[idx[1:] != idx[:-1], True]
+        starts = np.array([b.start_s for b in bouts])[idx]
+        ends = np.array([b.end_s for b in bouts])[idx]
+        lo = np.where(first, starts, lo)
+        hi = np.where(last, ends, hi)
+    return lo, hi
+
+
+def _bout_reason(calls: WindowCalls, in_bout: NDArray[np.bool_], direction: int) -> str:
+    codes = calls.reason[in_bout & (calls.direction == direction)]
+    return REASONS[int(np.bincount(codes).argmax())] if codes.size else "mixed-or-unclear"
