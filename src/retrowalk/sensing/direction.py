@@ -26,7 +26,10 @@ from retrowalk.sensing.direction_cues import (
 from retrowalk.sensing.direction_rules import (
     BACK,
     FWD,
-    R_WEAK,
+    R_PLACEMENT,
+    R_RUNNING,
+    R_STANDING,
+    R_TURNING,
     REASONS,
     SIDE,
     UNKNOWN,
@@ -222,19 +225,24 @@ class DirectionDetector:
         return self._calibration(cues, np.ones(cues.n_windows, dtype=bool), recording)
 
     def _calibration(
-        self, cues: WindowCues, selected: NDArray[np.bool_], recording: MotionRecording
+        self,
+        cues: WindowCues,
+        selected: NDArray[np.bool_],
+        recording: MotionRecording,
+        placement: str | None = None,
     ) -> Calibration:
         ok = selected & (screen_reasons(cues, self.thresholds) < 0)
         steady = _select(cues, ok)
         walking_s = _covered_s(steady.start_s, steady.end_s)
-        if walking_s < self.min_calibration_s:
+        if walking_s < self.min_calibration_s - 1e-6:
             raise InvalidInput(
                 "recording",
                 f"{walking_s:.1f} s of steady walking",
                 f"at least {self.min_calibration_s:g} s of straight forward walking (not "
                 "running or turning)",
             )
-        placement = self.placement if self.placement != "auto" else detect_placement(steady)
+        if placement is None:
+            placement = self.placement if self.placement != "auto" else detect_placement(steady)
         if placement == "unknown":
             raise InvalidInput(
                 "placement", "auto (the signal fits neither waist nor pocket)", "waist or pocket"
@@ -297,14 +305,16 @@ class DirectionDetector:
         source = "given" if calibration is not None else "none"
         spans = _spans(bouts, None, None)
         cues = self._cues(recording, spans)
+        placement = self._placement(cues, None if warmup_s is not None else calibration, notes)
         if warmup_s is not None:
             warm_end_s = float(recording.time_s[0]) + warmup_s
+            in_warmup = cues.end_s <= warm_end_s + 1e-9
             try:
-                calibration = self._calibration(cues, cues.end_s <= warm_end_s + 1e-9, recording)
-                source = "warm-up"
+                place = None if placement == "unknown" else placement
+                calibration = self._calibration(cues, in_warmup, recording, place)
+                placement, source = calibration.placement, "warm-up"
             except InvalidInput as exc:
                 notes.append(f"the declared warm-up could not calibrate: {exc}")
-        placement = self._placement(cues, calibration, notes)
         if calibration is not None and calibration.placement != placement:
             notes.append(
                 f"calibration is for {calibration.placement}, the recording looks like "
@@ -444,6 +454,7 @@ class DirectionDetector:
         )
 
 
+SCREENS = (R_STANDING, R_RUNNING, R_TURNING)
 SLICE_MARGIN_S = 5.0
 """Signal kept on each side of a calibration stretch (the filters settle in it)."""
 MIN_TRAVEL_CONSISTENCY = 0.8
@@ -516,7 +527,7 @@ def _all_unknown(calls: WindowCalls) -> WindowCalls:
     return WindowCalls(
         np.full(k, UNKNOWN, dtype=np.intp),
         np.zeros(k),
-        np.where(calls.reason >= 0, R_WEAK, calls.reason).astype(np.intp),
+        np.where(np.isin(calls.reason, SCREENS), calls.reason, R_PLACEMENT).astype(np.intp),
         calls.travel_direction,
         calls.travel_confidence,
         calls.travel_usable,

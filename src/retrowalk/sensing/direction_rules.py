@@ -21,7 +21,8 @@ means "every cue at least at its threshold"). Rules, in order (see
    recording, past ``far_margin`` for any other (``pitch-calibrated``).
 4. Uncalibrated: the pitch cue alone, past +/- ``uncalibrated_threshold``
    (``pitch-uncalibrated``); without a gyroscope ``no-gyroscope``.
-5. Calls under ``min_confidence`` become ``unknown`` (``weak-evidence``).
+5. Calls under ``min_confidence`` become ``unknown`` (``weak-evidence``); a recording whose
+   placement is neither waist nor pocket is all ``unknown`` (``placement-unknown``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ REASONS = (
     "no-second-cue",
     "no-gyroscope",
     "weak-evidence",
+    "placement-unknown",
 )
 (
     R_TRAVEL_PITCH,
@@ -67,6 +69,7 @@ REASONS = (
     R_NO_SECOND,
     R_NO_GYRO,
     R_WEAK,
+    R_PLACEMENT,
 ) = range(len(REASONS))
 
 
