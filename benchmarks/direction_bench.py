@@ -3,8 +3,9 @@
 The recording is the 60-minute 100 Hz 6-axis synthetic one of ``analysis_bench.py``
 (alternating walking and standing, tilted sensor; 360,000 samples). In the same run: the
 median time of ``analyze_motion`` (quality, resampling, bouts, steps), of ``detect`` given its
-bouts (uncalibrated, and with a 60 s warm-up calibration), and the share the direction stage
-adds to the motion analysis. Target (issue 7): it adds under 20 %.
+bouts (uncalibrated, and with a 60 s warm-up calibration), of reading the same recording from
+a generic sensor CSV (``read_motion``), and the share the direction stage adds to the motion
+analysis and to the end-to-end import (read + analyse). Target (issue 7): it adds under 20 %.
 
 Usage: /work/venv/bin/python benchmarks/direction_bench.py [--repeats 7] [--minutes 60]
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -20,6 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from analysis_bench import median_s, synthetic_recording
 
+from retrowalk.formats.generic_csv_writer import write_generic_csv
+from retrowalk.formats.sensor_csv import read_motion
 from retrowalk.sensing.direction import DirectionDetector
 from retrowalk.sensing.gait import analyze_motion
 
@@ -40,6 +44,10 @@ def main() -> None:
     t_analysis = median_s(lambda: analyze_motion(rec), args.repeats)
     t_plain = median_s(lambda: detector.detect(rec, bouts), args.repeats)
     t_warm = median_s(lambda: detector.detect(rec, bouts, warmup_s=60.0), args.repeats)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "walk.csv"
+        write_generic_csv(rec, path)
+        t_read = median_s(lambda: read_motion(path), max(args.repeats // 2, 1))
 
     print(
         f"synthetic recording: {args.minutes:g} min, {n:,} samples x 6 channels at 100 Hz; "
@@ -50,11 +58,17 @@ def main() -> None:
         ("analyze_motion", t_analysis),
         ("detect (uncalibrated)", t_plain),
         ("detect (warm-up)", t_warm),
+        ("read_motion (CSV)", t_read),
     )
     for label, seconds in rows:
         print(f"  {label:<22} {1e3 * seconds:8.1f} ms  {n / seconds / 1e6:6.2f} M samples/s")
     print(f"  direction adds {100 * t_plain / t_analysis:.1f} % to analyze_motion (uncalibrated)")
     print(f"  direction adds {100 * t_warm / t_analysis:.1f} % to analyze_motion (warm-up)")
+    print(
+        f"  direction adds {100 * t_plain / (t_read + t_analysis):.1f} % (uncalibrated), "
+        f"{100 * t_warm / (t_read + t_analysis):.1f} % (warm-up) to the import "
+        "(read_motion + analyze_motion)"
+    )
 
 
 if __name__ == "__main__":

@@ -8,12 +8,10 @@ See :class:`DirectionDetector` (the rule and its measured figures), the cues in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from retrowalk.domain.models import WalkDirection
 from retrowalk.errors import InvalidInput
 from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.sensing.direction_cues import (
@@ -23,15 +21,20 @@ from retrowalk.sensing.direction_cues import (
     gravity_like,
     window_cues,
 )
+from retrowalk.sensing.direction_results import (
+    BoutDirection,
+    Context,
+    DirectionResult,
+    WindowDirection,
+    assemble,
+    empty_result,
+)
 from retrowalk.sensing.direction_rules import (
     BACK,
-    FWD,
     R_PLACEMENT,
     R_RUNNING,
     R_STANDING,
     R_TURNING,
-    REASONS,
-    SIDE,
     UNKNOWN,
     RuleInputs,
     Thresholds,
@@ -45,69 +48,13 @@ from retrowalk.sensing.gait import WalkingBout, analyze_motion
 from retrowalk.sensing.recording import MotionRecording
 from retrowalk.sensing.resample import check_recording
 
-_DIRECTIONS = (
-    WalkDirection.UNKNOWN,
-    WalkDirection.FORWARD,
-    WalkDirection.BACKWARD,
-    WalkDirection.SIDEWAYS,
-)
-
-
-@dataclass(frozen=True)
-class WindowDirection:
-    """The call for one stretch of a bout (the stretches tile each bout; the cues come from a
-    ``window_s`` window centred on the stretch). ``reason``: which rule decided (a stable
-    string, see :mod:`retrowalk.sensing.direction_rules`)."""
-
-    start_s: float
-    end_s: float
-    direction: WalkDirection
-    confidence: float
-    reason: str
-
-
-@dataclass(frozen=True)
-class BoutDirection:
-    """A walking bout's direction: the direction called for at least ``bout_share`` of its
-    time, else ``unknown``; ``confidence`` = that share x the mean confidence of its calls.
-    ``backward_s`` etc.: seconds of the bout called each way (a bout may hold both)."""
-
-    start_s: float
-    end_s: float
-    direction: WalkDirection
-    confidence: float
-    calibrated: bool
-    backward_s: float
-    forward_s: float
-    sideways_s: float
-    unknown_s: float
-    reason: str
-
-
-@dataclass(frozen=True)
-class DirectionResult:
-    """Direction of every bout and window of one recording.
-
-    ``placement``: waist, pocket or unknown (as used). ``calibration_source``: none, warm-up
-    (the recording's declared forward start) or given. ``attachment``: how the calibration
-    relates to this recording's sensor: same-recording, matched (same tilt), changed (tilt
-    differs: only the pitch cue is calibrated), conflict (the cues disagree over the whole
-    recording: the sensor was probably turned round), or none.
-    """
-
-    bouts: tuple[BoutDirection, ...]
-    windows: tuple[WindowDirection, ...]
-    placement: str
-    calibrated: bool
-    calibration_source: str
-    attachment: str
-    calibration: Calibration | None
-    notes: tuple[str, ...]
-
-    @property
-    def backward_s(self) -> float:
-        """Seconds of walking called backward with confidence."""
-        return float(sum(b.backward_s for b in self.bouts))
+__all__ = [
+    "BoutDirection",
+    "Calibration",
+    "DirectionDetector",
+    "DirectionResult",
+    "WindowDirection",
+]
 
 
 class DirectionDetector:
@@ -301,7 +248,7 @@ class DirectionDetector:
             bouts = analyze_motion(recording).bouts
         if not gravity_like(recording):
             notes.append("the acceleration holds no gravity: direction needs it; all unknown")
-            return self._empty(bouts, notes, "no-gravity")
+            return empty_result(bouts, notes, "no-gravity")
         source = "given" if calibration is not None else "none"
         spans = _spans(bouts, None, None)
         cues = self._cues(recording, spans)
@@ -344,9 +291,19 @@ class DirectionDetector:
         if placement == "unknown":
             notes.append("placement not recognised (waist or front pocket): direction unknown")
             calls = _all_unknown(calls)
-        return self._result(bouts, cues, calls, placement, calibration, source, attachment, notes)
+        context = Context(placement, calibration, source, attachment, tuple(notes))
+        return assemble(bouts, cues, calls, self.hop_s, self.bout_share, context)
 
     # ------------------------------------------------------------------ helpers
+
+    def cues(
+        self, recording: MotionRecording, bouts: Sequence[WalkingBout] | None = None
+    ) -> WindowCues:
+        """The per-window cues ``detect`` decides on (for validation and studies)."""
+        check_recording(recording)
+        if bouts is None:
+            bouts = analyze_motion(recording).bouts
+        return self._cues(recording, _spans(bouts, None, None))
 
     def _cues(self, recording: MotionRecording, spans: Sequence[Span]) -> WindowCues:
         if not gravity_like(recording):
@@ -366,92 +323,6 @@ class DirectionDetector:
             notes.append(f"placement taken from the calibration ({calibration.placement})")
             return calibration.placement
         return found
-
-    def _empty(
-        self, bouts: Sequence[WalkingBout], notes: list[str], reason: str
-    ) -> DirectionResult:
-        out = tuple(
-            BoutDirection(
-                b.start_s,
-                b.end_s,
-                WalkDirection.UNKNOWN,
-                0.0,
-                False,
-                0.0,
-                0.0,
-                0.0,
-                b.end_s - b.start_s,
-                reason,
-            )
-            for b in bouts
-        )
-        return DirectionResult(out, (), "unknown", False, "none", "none", None, tuple(notes))
-
-    def _result(
-        self,
-        bouts: Sequence[WalkingBout],
-        cues: WindowCues,
-        calls: WindowCalls,
-        placement: str,
-        calibration: Calibration | None,
-        source: str,
-        attachment: str,
-        notes: list[str],
-    ) -> DirectionResult:
-        lo, hi = _owned_intervals(cues, self.hop_s, bouts)
-        owned = hi - lo
-        windows = tuple(
-            WindowDirection(float(a), float(b), _DIRECTIONS[d], float(c), REASONS[r])
-            for a, b, d, c, r in zip(
-                lo, hi, calls.direction, calls.confidence, calls.reason, strict=True
-            )
-        )
-        calibrated = calibration is not None
-        n_bouts = len(bouts)
-        idx = cues.span_index
-        durations = np.zeros((n_bouts, 4))
-        np.add.at(durations, (idx, calls.direction), owned)
-        weighted = np.zeros((n_bouts, 4))
-        np.add.at(weighted, (idx, calls.direction), owned * calls.confidence)
-        out: list[BoutDirection] = []
-        for j, bout in enumerate(bouts):
-            total = bout.end_s - bout.start_s
-            per = durations[j]
-            judged = per.sum()
-            unknown_s = total - per[FWD] - per[BACK] - per[SIDE]
-            best = int(np.argmax(per[1:])) + 1
-            share = per[best] / total if total > 0 else 0.0
-            direction, confidence, reason = WalkDirection.UNKNOWN, 0.0, "mixed-or-unclear"
-            if judged == 0:
-                reason = "too-short"
-            elif share >= self.bout_share:
-                direction = _DIRECTIONS[best]
-                confidence = float(share * weighted[j, best] / per[best])
-                reason = _bout_reason(calls, idx == j, best)
-            out.append(
-                BoutDirection(
-                    bout.start_s,
-                    bout.end_s,
-                    direction,
-                    confidence,
-                    calibrated,
-                    float(per[BACK]),
-                    float(per[FWD]),
-                    float(per[SIDE]),
-                    float(max(unknown_s, 0.0)),
-                    reason,
-                )
-            )
-        return DirectionResult(
-            tuple(out),
-            windows,
-            placement,
-            calibrated,
-            source,
-            attachment,
-            calibration,
-            tuple(notes),
-        )
 
 
 SCREENS = (R_STANDING, R_RUNNING, R_TURNING)
@@ -533,26 +404,3 @@ def _all_unknown(calls: WindowCalls) -> WindowCalls:
         calls.travel_usable,
         calls.pitch_z,
     )
-
-
-def _owned_intervals(
-    cues: WindowCues, hop_s: float, bouts: Sequence[WalkingBout] | Sequence[Span]
-) -> tuple[FloatArray, FloatArray]:
-    """The stretch of its bout each window's call covers: hop_s around the window's centre,
-    the first and last window stretched to the bout's ends."""
-    center = 0.5 * (cues.start_s + cues.end_s)
-    lo, hi = center - hop_s / 2, center + hop_s / 2
-    if cues.n_windows:
-        idx = cues.span_index
-        first = np.r_[True, idx[1:] != idx[:-1]]
-        last = np.r_[idx[1:] != idx[:-1], True]
-        starts = np.array([b.start_s for b in bouts])[idx]
-        ends = np.array([b.end_s for b in bouts])[idx]
-        lo = np.where(first, starts, lo)
-        hi = np.where(last, ends, hi)
-    return lo, hi
-
-
-def _bout_reason(calls: WindowCalls, in_bout: NDArray[np.bool_], direction: int) -> str:
-    codes = calls.reason[in_bout & (calls.direction == direction)]
-    return REASONS[int(np.bincount(codes).argmax())] if codes.size else "mixed-or-unclear"

@@ -211,7 +211,7 @@ def window_cues(
         if not np.isfinite(period):
             period = _estimated_step_period_s(raw[i0:i1], rate)
         period_s[j] = period
-        lag = min(max(round(period * rate), 1), n - i1 + (i1 - i0) - 1)
+        lag = min(max(round(period * rate), 1), n - i0 - 1)
         b = a[i0:i1].copy()
         tail = min(i1 + lag, n) - (i0 + lag)
         b[:tail] += a[i0 + lag : i0 + lag + tail]
