@@ -214,6 +214,13 @@ def test_acceleration_without_gravity_is_unknown_with_a_note() -> None:
         DirectionDetector().calibrate(linear, bouts)
 
 
+def test_a_recording_without_walking_has_no_bouts_and_no_notes() -> None:
+    rec = recording([Segment("stand", 30)], MOUNT)
+    result = DirectionDetector().detect(rec)
+    assert result.bouts == () and result.windows == () and result.notes == ()
+    assert result.backward_s == 0.0
+
+
 def test_calibrating_on_standing_is_refused() -> None:
     rec = recording([Segment("stand", 30)], MOUNT)
     with pytest.raises(InvalidInput, match="steady walking"):

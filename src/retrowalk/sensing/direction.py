@@ -288,7 +288,7 @@ class DirectionDetector:
             and not np.any(tilt_change_deg(cues.up, calibration) <= self.thresholds.tilt_match_deg)
         ):
             attachment = "changed"
-        if placement == "unknown":
+        if placement == "unknown" and cues.n_windows:
             notes.append("placement not recognised (waist or front pocket): direction unknown")
             calls = _all_unknown(calls)
         context = Context(placement, calibration, source, attachment, tuple(notes))

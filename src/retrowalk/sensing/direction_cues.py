@@ -340,14 +340,21 @@ def _cadence(
     end_s: FloatArray,
     period_s: FloatArray,
 ) -> FloatArray:
-    """Steps per minute in each window (from the span's step times, else its step period)."""
+    """Steps per minute in each window: the mean interval between its first and last step
+    (no edge effect from steps cut by the window), else the span's step period."""
     counted = np.array([np.asarray(s.step_times_s).size >= 3 for s in spans])
     cadence = 60.0 / period_s[owner]
     steps = [np.asarray(s.step_times_s, dtype=np.float64) for s in spans if s.step_times_s.size]
     if steps and counted.any():
         all_steps = np.sort(np.concatenate(steps))
-        n_steps = np.searchsorted(all_steps, end_s) - np.searchsorted(all_steps, start_s)
-        cadence = np.where(counted[owner], 60.0 * n_steps / (end_s - start_s), cadence)
+        first = np.searchsorted(all_steps, start_s, side="left")
+        last = np.searchsorted(all_steps, end_s, side="right") - 1
+        intervals = last - first
+        ok = counted[owner] & (intervals >= 2)
+        lo = np.clip(first, 0, all_steps.size - 1)
+        hi = np.clip(last, 0, all_steps.size - 1)
+        spread = np.maximum(all_steps[hi] - all_steps[lo], 1e-9)
+        cadence = np.where(ok, 60.0 * intervals / spread, cadence)
     return np.asarray(cadence, dtype=np.float64)
 
 
