@@ -103,7 +103,22 @@ class DirectionDetector:
       cue then: never called). Placement found: front pocket 6/6 pocket; hand, bag, neck,
       armband and swinging arm come out as waist, pocket or unknown (not supported as such).
 
-    Simulated sensors from real motion (scripts/validate_direction_sim.py; SIM_FIGURES)
+    Simulated sensors from real motion (scripts/validate_direction_sim.py: every motion-capture
+    clip at the pelvis (waist) and both thighs (pocket), 50 and 100 Hz, 20 random mounting
+    rotations, noise and bias; the 9 backward clips of 3 s or more give 360 waist / 720 pocket
+    backward bouts, the forward, diagonal and running clips 2,800 / 5,600 others). Backward
+    bouts called backward, waist / pocket; no other bout was ever called backward and no
+    backward bout forward, in any condition:
+
+    - warm-up (a forward clip of the same style, then the test clip, one recording, same
+      mounting): 100 % / 98.5 %;
+    - calibrated on that forward clip as another recording, same mounting: 88.9 % / 82.8 %
+      (100 % / 93.9 % with ``far_margin`` 0.2: weak travel-sign windows fall back to the pitch);
+    - re-attached (calibration at another mounting rotation, the issue's protocol): 22.2 % /
+      0.8 % at the default ``far_margin`` 0.7, 96.9 % / 91.5 % at 0.1-0.2, which leave-one-
+      style-out picks in every fold; the real re-attached lower backs above forbid it (14 %
+      of their forward walking called backward at 0.2);
+    - uncalibrated: 11.1 % / 0 %.
 
     Simulation against reality at the waist (scripts/direction_gap_report.py, per 6 s window
     of forward walking): the travel cue's strength is the same (median 0.69 both), and its
@@ -114,9 +129,9 @@ class DirectionDetector:
     which is why it only ever confirms against the walker's own calibration (real windows kept
     the same recording's calibrated sign in 95 %, fell past -0.2 in 0.8 %).
 
-    Speed (benchmarks/direction_bench.py, 60 min at 100 Hz, 2 shared cores): about 40-60 ms,
-    50-70 % of ``analyze_motion``'s time (target 20 % not met), 15 % of the import (reading
-    the generic CSV plus ``analyze_motion``).
+    Speed (benchmarks/direction_bench.py, 60 min at 100 Hz, 2 shared and busy cores): 40-90 ms
+    (5-9 M samples/s), 50-85 % of ``analyze_motion``'s time in the same run (target 20 %: not
+    met), 11-15 % of the import (reading the generic CSV plus ``analyze_motion``).
 
     Parameters (defaults are design choices, expert-opinion, checked on ../shared/data)
     ----------
