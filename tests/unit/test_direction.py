@@ -25,7 +25,8 @@ from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.sensing.gait import WalkingBout, analyze_motion
 from retrowalk.sensing.imu_sim import ImuSimulator
 from retrowalk.sensing.recording import MotionRecording
-from tests.unit.synthetic_direction import Segment, recording, rotated
+
+from .synthetic_direction import Segment, recording, rotated
 
 MOUNT = Rotation.from_euler("xyz", [20.0, -70.0, 35.0], degrees=True)
 WARM_S = 30.0
