@@ -1,0 +1,403 @@
+"""Orientation-invariant direction cues of walking, per window, from a body-worn motion sensor.
+
+Used by :class:`retrowalk.sensing.direction.DirectionDetector`; see its docstring for the
+decision rule and the measured figures. All cues come from the sensor's own axes, so a sensor
+worn at any angle gives the same cues (``up`` and ``travel_sensor`` turn with it):
+
+1. Each bout is brought to a uniform ``ANALYSIS_RATE_HZ`` (block means of consecutive samples
+   when the sampling is regular, :class:`~retrowalk.sensing.resample.Resampler` otherwise) and
+   band-passed to 0.5-6 Hz (removes gravity, gyro bias and slow turning, keeps the step
+   fundamental and harmonics). One causal pass of the same filter on every channel: a
+   correlation between two channels filtered alike does not see the filter's phase.
+2. ``up``: the window's mean raw acceleration direction (gravity).
+3. Travel axis ``d`` (sign-free): the principal horizontal axis of the step-symmetric
+   acceleration a(t) + a(t + T_step): forward-backward acceleration repeats every step,
+   side-to-side sway alternates and cancels (1.2 deg median error at the waist on simulated
+   sensors, scripts/direction_cue_study.py).
+4. Travel sign, ``travel_strength`` = corr(a_d, v_up): the body vaults over the stance leg
+   like an inverted pendulum, slowing while it rises and speeding up while it falls, walking
+   forward or backward alike; so the travel acceleration is anti-correlated with the vertical
+   velocity (v_up, the integral of a_up) when ``d`` points the way the walker travels.
+   ``travel_sensor`` = -sign(corr) d: where the walker goes, in the sensor's frame. On the 140
+   straight walks of ../shared/data/waist-imu it pointed along the sensor's -z axis (out of the
+   belly: the sensors sat flat on the lower back) in every walk; corr median -0.70, never above
+   -0.21. Running inverts it (the body is lowest at mid-stance): running is screened out first.
+5. ``pitch_cue`` = corr(w_p, a_d) with p = up x d: pitch rate against travel acceleration,
+   independent of the sign of ``d``, odd under time reversal (backward walking is close to
+   forward walking played backwards). ``thigh_cue``: the same with ``d`` from the thigh's
+   swing (the principal horizontal rotation axis p, d = p x up).
+6. Context: heading rate (gyro about up: turning), step cadence and band-passed RMS
+   (running, standing), the horizontal share of the acceleration, step correlation of the 3-D acceleration (a waist
+   repeats every step, a thigh every stride: placement) and rotation RMS.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import signal as sps
+
+from retrowalk.sensing.recording import STANDARD_GRAVITY_M_S2, MotionRecording
+from retrowalk.sensing.resample import Resampler
+from retrowalk.sensing.signals import step_signal, window_step_periods
+
+FloatArray = NDArray[np.float64]
+
+ANALYSIS_RATE_HZ = 25.0
+"""Rate of the direction analysis: 4x the top of the 6 Hz band (design choice, expert-opinion)."""
+BAND_HZ = (0.5, 6.0)
+_REGULAR_JITTER = 1.5
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of walking to analyse, in recording seconds, with its step times if known
+    (at least three of them give the step period; otherwise it is estimated from the signal)."""
+
+    start_s: float
+    end_s: float
+    step_times_s: FloatArray
+
+    @property
+    def step_period_s(self) -> float:
+        """Median step interval (NaN with fewer than three steps)."""
+        steps = np.asarray(self.step_times_s, dtype=np.float64)
+        if steps.size < 3:
+            return float("nan")
+        return float(np.median(np.diff(steps)))
+
+
+@dataclass(frozen=True)
+class WindowCues:
+    """Cues of every analysis window (arrays of one entry per window; see the module doc).
+
+    ``span_index``: which input span the window belongs to. Vectors are in the sensor frame.
+    ``pitch_cue``, ``thigh_cue``, ``heading_rate_rad_s`` and ``gyro_rms_rad_s`` are NaN
+    without a gyroscope.
+    """
+
+    span_index: NDArray[np.intp]
+    start_s: FloatArray
+    end_s: FloatArray
+    up: FloatArray  # (k, 3)
+    travel_sensor: FloatArray  # (k, 3)
+    travel_strength: FloatArray  # corr(a_d, v_up) magnitude, 0-1
+    swing_axis: FloatArray  # (k, 3) principal horizontal rotation axis (NaN without gyro)
+    pitch_cue: FloatArray
+    thigh_cue: FloatArray
+    heading_rate_rad_s: FloatArray
+    gyro_rms_rad_s: FloatArray
+    swing_rms_rad_s: FloatArray
+    acc_rms_m_s2: FloatArray
+    horizontal_ratio: FloatArray
+    step_correlation: FloatArray
+    cadence_steps_per_min: FloatArray
+
+    @property
+    def n_windows(self) -> int:
+        return int(self.start_s.size)
+
+
+def _uniform(recording: MotionRecording) -> tuple[float, float, FloatArray, FloatArray | None]:
+    """The whole recording at about ``ANALYSIS_RATE_HZ``: (t0, rate, acc, gyro)."""
+    t = recording.time_s
+    acc, gyro = recording.acc_m_s2, recording.gyro_rad_s
+    mean_dt = float(t[-1] - t[0]) / (t.size - 1)
+    if float(np.diff(t).max()) <= _REGULAR_JITTER * mean_dt:
+        q = max(round(1.0 / (mean_dt * ANALYSIS_RATE_HZ)), 1)
+        a = _block_means(acc, q)
+        g = None if gyro is None else _block_means(gyro, q)
+        return float(t[:q].mean()), 1.0 / (mean_dt * q), a, g
+    uni = Resampler(rate_hz=ANALYSIS_RATE_HZ, max_gap_s=1e9).resample(recording)
+    return uni.start_s, uni.rate_hz, uni.acc_m_s2, uni.gyro_rad_s
+
+
+def _block_means(x: FloatArray, q: int) -> FloatArray:
+    """Means of consecutive blocks of ``q`` rows (a box anti-alias filter, then every q-th)."""
+    m = (x.shape[0] // q) * q
+    out = x[0:m:q].copy()
+    for i in range(1, q):
+        out += x[i:m:q]
+    return np.asarray(out / q)
+
+
+@functools.lru_cache(maxsize=16)
+def _band(rate_hz: float) -> FloatArray:
+    high = min(BAND_HZ[1], 0.45 * rate_hz)
+    sos = sps.butter(4, [BAND_HZ[0], high], btype="bandpass", fs=rate_hz, output="sos")
+    return np.asarray(sos, dtype=np.float64)
+
+
+def _block_sums(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
+    """Sums of consecutive blocks of ``block`` rows, with a leading zero row, cumulated:
+    row k holds the sum of blocks 0..k-1 (window sums are differences of two rows)."""
+    c = np.cumsum(x[: n_blocks * block], axis=0)[block - 1 :: block]
+    return np.concatenate([np.zeros((1, *x.shape[1:])), c], axis=0)
+
+
+def _outer_sums(x: FloatArray, y: FloatArray, block: int, n_blocks: int) -> FloatArray:
+    """Cumulated block sums of the outer products x_i y_j: (n_blocks + 1, 3, 3)."""
+    m = n_blocks * block
+    xb = x[:m].reshape(n_blocks, block, 3)
+    yb = y[:m].reshape(n_blocks, block, 3)
+    sums = np.matmul(xb.transpose(0, 2, 1), yb)
+    return np.concatenate([np.zeros((1, 3, 3)), np.cumsum(sums, axis=0)], axis=0)
+
+
+def _principal_axis(m11: FloatArray, m12: FloatArray, m22: FloatArray) -> FloatArray:
+    """Angle (rad) of the principal axis of symmetric 2x2 matrices."""
+    return np.asarray(0.5 * np.arctan2(2.0 * m12, m11 - m22))
+
+
+def _quad(u: FloatArray, c: FloatArray, v: FloatArray) -> FloatArray:
+    """u_k^T C_k v_k for every window."""
+    return np.asarray(np.einsum("ki,kij,kj->k", u, c, v))
+
+
+def _corr(
+    u: FloatArray, cuv: FloatArray, v: FloatArray, cuu: FloatArray, cvv: FloatArray
+) -> FloatArray:
+    num = _quad(u, cuv, v)
+    den = np.sqrt(np.maximum(_quad(u, cuu, u) * _quad(v, cvv, v), 1e-18))
+    return np.asarray(np.clip(num / den, -1.0, 1.0))
+
+
+def window_cues(
+    recording: MotionRecording,
+    spans: Sequence[Span],
+    window_s: float,
+    hop_s: float,
+) -> WindowCues:
+    """Cues of windows of ``window_s`` seconds every ``hop_s`` seconds inside each span.
+
+    A span shorter than a window gives one window over the whole span when it lasts at
+    least half a window, none otherwise. The whole recording is filtered once (so no span
+    edge sees a filter transient) and every window is summed from per-second blocks.
+    """
+    t0, rate, raw, graw = _uniform(recording)
+    n = raw.shape[0]
+    hop = max(round(hop_s * rate), 1)
+    per_window = max(round(window_s / hop_s), 1)
+    n_blocks = n // hop
+    k_start, k_len, owner = _windows(spans, t0, rate, hop, per_window, n_blocks)
+    if k_start.size == 0:
+        return _empty_cues()
+    band = _band(round(rate, 2))
+    acc0 = raw - raw.mean(axis=0)
+    a = _filter(band, acc0)
+    # v: the same filter on the integral, so that a and v differ by the integration alone
+    v = _filter(band, np.cumsum(acc0, axis=0) / rate)
+    blocks = {
+        "raw": _block_sums(raw, hop, n_blocks),
+        "a": _block_sums(a, hop, n_blocks),
+        "v": _block_sums(v, hop, n_blocks),
+        "aa": _outer_sums(a, a, hop, n_blocks),
+        "av": _outer_sums(a, v, hop, n_blocks),
+        "vv": _outer_sums(v, v, hop, n_blocks),
+    }
+    # step-symmetric acceleration b(t) = a(t) + a(t + T_step), T_step per span
+    period_s = np.full(len(spans), np.nan)
+    b_sum, bb_sum = np.zeros((n_blocks, 3)), np.zeros((n_blocks, 3, 3))
+    for j in np.unique(owner):
+        span = spans[j]
+        k0 = int(k_start[owner == j].min())
+        k1 = int((k_start + k_len)[owner == j].max())
+        i0, i1 = k0 * hop, k1 * hop
+        period = span.step_period_s
+        if not np.isfinite(period):
+            period = _estimated_step_period_s(raw[i0:i1], rate)
+        period_s[j] = period
+        lag = min(max(round(period * rate), 1), n - i0 - 1)
+        b = a[i0:i1].copy()
+        tail = min(i1 + lag, n) - (i0 + lag)
+        b[:tail] += a[i0 + lag : i0 + lag + tail]
+        b_sum[k0:k1] = b.reshape(k1 - k0, hop, 3).sum(axis=1)
+        bb_sum[k0:k1] = np.matmul(
+            b.reshape(k1 - k0, hop, 3).transpose(0, 2, 1), b.reshape(k1 - k0, hop, 3)
+        )
+    blocks["b"] = np.concatenate([np.zeros((1, 3)), np.cumsum(b_sum, axis=0)])
+    blocks["bb"] = np.concatenate([np.zeros((1, 3, 3)), np.cumsum(bb_sum, axis=0)])
+    if graw is not None:
+        w = _filter(band, graw - graw.mean(axis=0))
+        blocks["graw"] = _block_sums(graw, hop, n_blocks)
+        blocks["w"] = _block_sums(w, hop, n_blocks)
+        blocks["ww"] = _outer_sums(w, w, hop, n_blocks)
+        blocks["wa"] = _outer_sums(w, a, hop, n_blocks)
+    end = k_start + k_len
+    count = (k_len * hop).astype(np.float64)
+    mean = {
+        k: (c[end] - c[k_start]) / count.reshape(-1, *([1] * (c.ndim - 1)))
+        for k, c in blocks.items()
+    }
+    cues = _derive(mean)
+    start_s = t0 + k_start * hop / rate
+    end_s = t0 + end * hop / rate
+    cadence = _cadence(spans, owner, start_s, end_s, period_s)
+    return WindowCues(
+        span_index=owner,
+        start_s=start_s,
+        end_s=end_s,
+        cadence_steps_per_min=cadence,
+        **cues,
+    )
+
+
+def _filter(sos: FloatArray, x: FloatArray) -> FloatArray:
+    """Causal band-pass starting in the steady state of the first sample."""
+    zi = sps.sosfilt_zi(sos)[:, :, None] * x[0][None, None, :]
+    y, _ = sps.sosfilt(sos, x, axis=0, zi=zi)
+    return np.asarray(y)
+
+
+def _windows(
+    spans: Sequence[Span], t0: float, rate: float, hop: int, per_window: int, n_blocks: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """First block, number of blocks and span of every window."""
+    starts, lengths, owners = [], [], []
+    for j, span in enumerate(spans):
+        k0 = max(int(np.ceil((span.start_s - t0) * rate / hop - 1e-6)), 0)
+        k1 = min(int(np.floor((span.end_s - t0) * rate / hop + 1e-6)), n_blocks)
+        m = k1 - k0
+        if m >= per_window:
+            ks = np.arange(k0, k1 - per_window + 1)
+            starts.append(ks)
+            lengths.append(np.full(ks.size, per_window))
+        elif m > 0 and 2 * m >= per_window:
+            starts.append(np.array([k0]))
+            lengths.append(np.array([m]))
+        else:
+            continue
+        owners.append(np.full(starts[-1].size, j))
+    if not starts:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, empty
+    return (
+        np.concatenate(starts).astype(np.intp),
+        np.concatenate(lengths).astype(np.intp),
+        np.concatenate(owners).astype(np.intp),
+    )
+
+
+def _cov(m: dict[str, FloatArray], xy: str, x: str, y: str) -> FloatArray:
+    return np.asarray(m[xy] - m[x][:, :, None] * m[y][:, None, :])
+
+
+def _derive(m: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """Per-window cues from the windows' means of samples and of their products."""
+    caa, cbb = _cov(m, "aa", "a", "a"), _cov(m, "bb", "b", "b")
+    cav, cvv = _cov(m, "av", "a", "v"), _cov(m, "vv", "v", "v")
+    k = caa.shape[0]
+    mean_raw = m["raw"]
+    up = mean_raw / np.maximum(np.linalg.norm(mean_raw, axis=1, keepdims=True), 1e-9)
+    ref = np.eye(3)[np.argmin(np.abs(up), axis=1)]
+    e1 = np.cross(up, ref)
+    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
+    e2 = np.cross(up, e1)
+    theta = _principal_axis(_quad(e1, cbb, e1), _quad(e1, cbb, e2), _quad(e2, cbb, e2))
+    d = np.cos(theta)[:, None] * e1 + np.sin(theta)[:, None] * e2
+    s = _corr(d, cav, up, caa, cvv)
+    nan = np.full(k, np.nan)
+    out = {
+        "up": up,
+        "travel_sensor": -np.sign(s)[:, None] * d,
+        "travel_strength": np.abs(s),
+        "swing_axis": np.full((k, 3), np.nan),
+        "pitch_cue": nan,
+        "thigh_cue": nan.copy(),
+        "heading_rate_rad_s": nan.copy(),
+        "gyro_rms_rad_s": nan.copy(),
+        "swing_rms_rad_s": nan.copy(),
+    }
+    if "ww" in m:
+        cww, cwa = _cov(m, "ww", "w", "w"), _cov(m, "wa", "w", "a")
+        out["pitch_cue"] = _corr(np.cross(up, d), cwa, d, cww, caa)
+        phi = _principal_axis(_quad(e1, cww, e1), _quad(e1, cww, e2), _quad(e2, cww, e2))
+        swing = np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2
+        out["swing_axis"] = swing
+        out["thigh_cue"] = _corr(swing, cwa, np.cross(swing, up), cww, caa)
+        out["heading_rate_rad_s"] = np.einsum("ki,ki->k", m["graw"], up)
+        total_w = np.trace(cww, axis1=1, axis2=2)
+        out["gyro_rms_rad_s"] = np.sqrt(total_w)
+        out["swing_rms_rad_s"] = np.sqrt(np.maximum(total_w - _quad(up, cww, up), 0.0))
+    trace_aa = np.trace(caa, axis1=1, axis2=2)
+    vertical = np.maximum(_quad(up, caa, up), 1e-12)
+    out["acc_rms_m_s2"] = np.sqrt(trace_aa)
+    out["horizontal_ratio"] = np.sqrt(np.maximum(trace_aa - vertical, 0.0) / vertical)
+    out["step_correlation"] = (
+        np.trace(cbb, axis1=1, axis2=2) / np.maximum(2.0 * trace_aa, 1e-12) - 1.0
+    )
+    return out
+
+
+def _cadence(
+    spans: Sequence[Span],
+    owner: NDArray[np.intp],
+    start_s: FloatArray,
+    end_s: FloatArray,
+    period_s: FloatArray,
+) -> FloatArray:
+    """Steps per minute in each window: the mean interval between its first and last step
+    (no edge effect from steps cut by the window), else the span's step period."""
+    counted = np.array([np.asarray(s.step_times_s).size >= 3 for s in spans])
+    cadence = 60.0 / period_s[owner]
+    steps = [np.asarray(s.step_times_s, dtype=np.float64) for s in spans if s.step_times_s.size]
+    if steps and counted.any():
+        all_steps = np.sort(np.concatenate(steps))
+        first = np.searchsorted(all_steps, start_s, side="left")
+        last = np.searchsorted(all_steps, end_s, side="right") - 1
+        intervals = last - first
+        ok = counted[owner] & (intervals >= 2)
+        lo = np.clip(first, 0, all_steps.size - 1)
+        hi = np.clip(last, 0, all_steps.size - 1)
+        spread = np.maximum(all_steps[hi] - all_steps[lo], 1e-9)
+        cadence = np.where(ok, 60.0 * intervals / spread, cadence)
+    return np.asarray(cadence, dtype=np.float64)
+
+
+def _empty_cues() -> WindowCues:
+    v0, s0 = np.zeros((0, 3)), np.zeros(0)
+    return WindowCues(
+        span_index=np.zeros(0, dtype=np.intp),
+        start_s=s0,
+        end_s=s0,
+        up=v0,
+        travel_sensor=v0,
+        travel_strength=s0,
+        swing_axis=v0,
+        pitch_cue=s0,
+        thigh_cue=s0,
+        heading_rate_rad_s=s0,
+        gyro_rms_rad_s=s0,
+        swing_rms_rad_s=s0,
+        acc_rms_m_s2=s0,
+        horizontal_ratio=s0,
+        step_correlation=s0,
+        cadence_steps_per_min=s0,
+    )
+
+
+def _estimated_step_period_s(raw: FloatArray, rate: float) -> float:
+    """Step period of a span without step times: windowed autocorrelation of the step signal
+    (as the bout detector does); 0.55 s (about 110 steps/min) when none is found."""
+    x = step_signal(raw, rate)
+    window_s = min(5.0, (x.size - 1) / rate)
+    if window_s < 2.3:
+        return 0.55
+    w = window_step_periods(x, rate, window_s, 1.0, (0.3, 1.1))
+    periods = w.step_period_s[np.isfinite(w.step_period_s)]
+    return float(np.median(periods)) if periods.size else 0.55
+
+
+def gravity_like(recording: MotionRecording) -> bool:
+    """Whether the acceleration holds gravity: the recording says so and its median magnitude
+    is plausible for it (0.3-3 g; running and a swinging thigh stay inside)."""
+    if not recording.gravity_included or recording.n_samples == 0:
+        return False
+    step = max(recording.n_samples // 20000, 1)  # a sample of them is plenty
+    mag = np.linalg.norm(recording.acc_m_s2[::step], axis=1)
+    median = float(np.median(mag))
+    return 0.3 * STANDARD_GRAVITY_M_S2 < median < 3.0 * STANDARD_GRAVITY_M_S2
