@@ -66,3 +66,29 @@ def warmup_then_backward_csv(folder: Path) -> tuple[Path, float]:
 def real_waist_csv(folder: Path, trial: str = "1-1", seconds: float = 60.0) -> Path:
     """A real lower-back IMU forward walk (waist-imu) as generic CSV."""
     return write_generic(folder / f"waist_{trial}.csv", waist_walk(trial, seconds))
+
+
+def chain(*recordings: MotionRecording) -> tuple[MotionRecording, list[float]]:
+    """Recordings one after another; returns it and where each starts (s)."""
+    out, starts = recordings[0], [0.0]
+    for nxt in recordings[1:]:
+        out, start = joined(out, nxt)
+        starts.append(start)
+    return out, starts
+
+
+def long_forward_csv(folder: Path, name: str = "long_forward.csv", seed: int = 10) -> Path:
+    """About 43 s of forward walking (four takes in a row; a session lasts at least 30 s)."""
+    takes = [simulated(s, seed + k) for k, s in enumerate([FORWARD, FORWARD_OTHER] * 2)]
+    return write_generic_csv(chain(*takes)[0], folder / name)
+
+
+def long_warmup_then_backward_csv(folder: Path) -> tuple[Path, float, float]:
+    """Two forward takes (warm-up), then the backward clip three times; the split and the
+    backward part's length (s)."""
+    takes = [simulated(FORWARD, 1), simulated(FORWARD_OTHER, 2)]
+    takes += [simulated(BACKWARD, 3 + k) for k in range(3)]
+    recording, starts = chain(*takes)
+    end = float(recording.time_s[-1])
+    path = write_generic_csv(recording, folder / "long_warmup_backward.csv")
+    return path, starts[2], end - starts[2]

@@ -18,6 +18,8 @@ from tests.integration.direction_recordings import (
     MOCAP,
     calibration_walk_csv,
     forward_csv,
+    long_forward_csv,
+    long_warmup_then_backward_csv,
     real_waist_csv,
     warmup_then_backward_csv,
 )
@@ -159,6 +161,7 @@ def enrolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "data"
     monkeypatch.setenv("RETROWALK_DATA_DIR", str(folder))
     monkeypatch.delenv("RETROWALK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
     ok(*KNEE_PAIN_WALKER)
     return folder
 
@@ -173,3 +176,57 @@ def test_calibrate_without_out_keeps_the_calibration_for_the_walker(enrolled: Pa
         ).fetchall()
     assert not rest and placement == "waist" and source == walk.name
     assert json.loads(data) == doc["calibration"]
+
+
+def _import(path: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+    doc = ok(
+        "import", str(path), "--when", "2025-03-03T09:00+01:00", "--yes", "--json", *extra
+    ).json()
+    (row,) = doc["files"]
+    assert row["status"] == "imported", row
+    return row  # type: ignore[no-any-return]
+
+
+def test_a_forward_walk_declared_backward_with_a_stored_calibration_is_contradicted(
+    enrolled: Path,
+) -> None:
+    ok("calibrate", str(calibration_walk_csv(enrolled.parent)), "--placement", "waist")
+    row = _import(long_forward_csv(enrolled.parent))
+    assert row["direction_check"] == "contradicted"
+    assert row["measured_backward_min"] == 0
+    details = row["details"]
+    assert details["direction_calibration"] == "stored"
+    assert details["direction_needs_confirmation"] is True
+    assert details["declared_direction"] == "backward"  # never changed automatically
+    assert row["session"]["duration_s"] == pytest.approx(details["walking_s"])
+    human = run(
+        "import",
+        str(long_forward_csv(enrolled.parent, "again.csv", seed=50)),
+        "--when",
+        "2025-03-04T09:00+01:00",
+        "--yes",
+    ).stdout
+    assert "contradicted" in human and "confirm" in human
+
+
+def test_without_calibration_a_declared_backward_walk_is_declared_not_verified(
+    enrolled: Path,
+) -> None:
+    row = _import(long_forward_csv(enrolled.parent))
+    assert row["direction_check"] == "declared, not verified"
+    assert row["details"]["direction_calibration"] == "none"
+    assert row["details"]["direction_needs_confirmation"] is False
+
+
+def test_a_declared_warmup_then_backward_walk_is_verified_with_measured_minutes(
+    enrolled: Path,
+) -> None:
+    path, split_s, backward_part_s = long_warmup_then_backward_csv(enrolled.parent)
+    row = _import(path, "--warmup-s", f"{split_s:.2f}")
+    assert row["direction_check"] == "verified"
+    assert row["details"]["direction_calibration"] == "warm-up"
+    # the three backward takes are joined with jumps in the signal (windows across a join are
+    # unsure): at least half of one take must count, never more than the backward part lasts
+    assert BACKWARD_CLIP_S / 2 <= row["measured_backward_min"] * 60 <= backward_part_s + 1.0
+    bouts = row["details"]["bouts"]
+    assert all("direction" in b and "backward_s" in b for b in bouts)
