@@ -22,9 +22,11 @@ from retrowalk.domain.models import (
     StartMethod,
 )
 from retrowalk.domain.outcomes import BackwardWalkPopulation
+from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.services import (
     accounts,
     demo,
+    direction,
     imports,
     onboarding,
     outcomes,
@@ -144,6 +146,14 @@ class Services:
 
     def progress(self, walker: str | None) -> ProgressView:
         return progress.progress(self.uow, walker)
+
+    # direction calibrations (sensing.direction)
+    def store_calibration(
+        self, walker: str | None, calibration: Calibration, *, source_name: str, now: datetime
+    ) -> str:
+        return direction.store_calibration(
+            self.uow, walker, calibration, source_name=source_name, now=now
+        )
 
     # recordings (FIT, GPX, phone motion) and pain added later
     def import_files(

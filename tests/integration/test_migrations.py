@@ -46,6 +46,8 @@ TABLES = {
     "invitation",
     "therapist_patient",
     "program_resume",
+    # direction calibrations (revision 0004)
+    "direction_calibration",
 }
 
 

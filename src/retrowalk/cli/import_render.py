@@ -57,6 +57,10 @@ def row_document(row: Row) -> dict[str, Any]:
         decision=None if outcome.decision is None else to_jsonable(outcome.decision),
         pain_missing=outcome.pain_missing,
     )
+    details = outcome.details or {}
+    if "direction_check" in details:
+        document["measured_backward_min"] = details["measured_backward_s"] / 60.0
+        document["direction_check"] = details["direction_check"]
     if outcome.pain_missing and outcome.session_id is not None:
         document["add_pain"] = PAIN_HINT.format(id=outcome.session_id)
     return document
@@ -67,8 +71,9 @@ def summary(console: Console, rows: list[Row], answered: dict[str, LogResult]) -
     table.add_column("file", overflow="fold")
     table.add_column("status")
     table.add_column("when")
-    for column in ("min", "km", "steps", "steps/min"):
+    for column in ("min", "km", "steps", "steps/min", "back min"):
         table.add_column(column, justify="right")
+    table.add_column("direction")
     for row in rows:
         table.add_row(*_cells(row))
     console.print(table)
@@ -79,6 +84,15 @@ def summary(console: Console, rows: list[Row], answered: dict[str, LogResult]) -
             console.print(f"[yellow]skipped[/yellow] {row.file}: {row.reason}", soft_wrap=True)
         elif row.export is not None:
             console.print(f"export document {row.file}: {row.export.get('counts', '')}")
+    for row in rows:
+        details = (row.outcome.details or {}) if row.outcome is not None else {}
+        if details.get("direction_check") == "contradicted":
+            console.print(
+                f"[red]check[/red] {Path(row.file).name}: declared backward, but the sensor saw "
+                "forward walking with confidence. Please confirm how you walked; the session is "
+                "kept as declared.",
+                soft_wrap=True,
+            )
     latest = _latest_decision(rows, answered)
     if latest is not None:
         render.decision(console, latest)
@@ -105,7 +119,7 @@ def _cells(row: Row) -> list[str]:
     name = Path(row.file).name or row.file
     outcome = row.outcome
     if outcome is None or outcome.session is None:
-        return [name, status, "", "", "", "", ""]
+        return [name, status, "", "", "", "", "", "", ""]
     session, details = outcome.session, outcome.details or {}
     steps = details.get("steps")
     cadence = details.get("cadence_steps_per_min")
@@ -117,7 +131,19 @@ def _cells(row: Row) -> list[str]:
         "" if session.distance_m is None else f"{session.distance_m / 1000:.2f}",
         "" if steps is None else str(steps),
         "" if cadence is None else f"{cadence:.0f}",
+        ""
+        if "measured_backward_s" not in details
+        else f"{details['measured_backward_s'] / 60:.1f}",
+        _check_cell(details.get("direction_check")),
     ]
+
+
+def _check_cell(check: str | None) -> str:
+    if check is None:
+        return ""
+    if check == "contradicted":
+        return "[red]contradicted[/red]"
+    return f"[green]{check}[/green]" if check == "verified" else check
 
 
 def _latest_decision(rows: list[Row], answered: dict[str, LogResult]) -> Decision | None:

@@ -77,10 +77,15 @@ def import_(
     reanalyse: bool = typer.Option(
         False, "--reanalyse", help="Read files imported before again and replace their sessions."
     ),
+    warmup_s: float | None = typer.Option(
+        None,
+        "--warmup-s",
+        help="Motion recordings start with N s of forward warm-up (calibrates the direction).",
+    ),
 ) -> None:
     """Import recordings as logged sessions (or export documents); then add the pain."""
     c = cli()
-    with handled():
+    with handled({"warmup_s": "--warmup-s"}):
         options = _options(
             modality,
             when,
@@ -91,6 +96,7 @@ def import_(
             pain_after,
             allow_non_walking,
             reanalyse,
+            warmup_s,
         )
         now = datetime.now(UTC)
         rows: list[Row] = []
@@ -147,6 +153,7 @@ def _options(
     pain_after: int | None,
     allow_non_walking: bool,
     reanalyse: bool,
+    warmup_s: float | None = None,
 ) -> ImportOptions:
     MINUTES.check("--minutes", minutes)
     INCLINE_PCT.check("--incline", incline)
@@ -164,6 +171,7 @@ def _options(
         pain_after_nprs=pain_after,
         allow_non_walking=allow_non_walking,
         reanalyse=reanalyse,
+        warmup_s=warmup_s,
     )
 
 

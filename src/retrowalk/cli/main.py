@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import typer
 
 from retrowalk.cli import (  # noqa: F401 - registers commands
+    direction,
     exchange,
     history,
     imports,

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
+from retrowalk.services.direction import latest_calibration
 from retrowalk.services.recording_import import (
     DeclaredDirection,
     ImportOptions,
@@ -163,6 +164,7 @@ def _import_one(
             options,
             target_modality=target_modality,
             progress=None if progress is None else progress.bytes_read,
+            calibration_for=lambda placement: latest_calibration(uow, walker_id, placement),
         )
         validate_logged_session(read.session, now, max_age=None)
     except UnsupportedFile as error:
@@ -306,6 +308,8 @@ def _refused(name: str, error: UnsupportedFile) -> ImportOutcome:
 def _check_options(options: ImportOptions) -> None:
     PAIN.check("pain_during_nprs", options.pain_during_nprs)
     PAIN.check("pain_after_nprs", options.pain_after_nprs)
+    if options.warmup_s is not None and not options.warmup_s > 0:
+        raise InvalidInput("warmup_s", options.warmup_s, "a positive number of seconds")
     if options.when is not None and options.when.tzinfo is None:
         raise InvalidInput("when", options.when.isoformat(), "a time with a zone")
 

@@ -22,7 +22,9 @@ What a session is made of (SI units):
 - Pain as given (else None: not reported yet); rails and near-falls false.
 
 The walking direction is the one the walker declares (backward unless ``--direction`` says
-otherwise): the session records it; detecting it automatically is a later step.
+otherwise): the session records it. For motion recordings the sensor's view is added to the
+details beside it (``services.direction_check``: measured backward seconds and whether it
+verifies, contradicts or cannot verify the declaration); it never changes the session.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from retrowalk.formats.gpx import read_gpx
 from retrowalk.formats.sensor_csv import read_motion, sniff_motion_format
 from retrowalk.sensing.gait import GaitAnalysis, analyze_motion
 from retrowalk.sensing.recording import MotionRecording
+from retrowalk.services.direction_check import CalibrationLookup, sensor_direction
 
 HASH_CHUNK_BYTES = 1 << 20
 #: How ``formats.activity.decide_walking`` starts the sentence explaining a judgement call.
@@ -65,7 +68,8 @@ class ImportOptions:
 
     ``when``: the start time of files that do not say it. ``duration_s``: the duration of files
     without times (``--minutes``). ``direction``: None means backward for a new import and, on
-    re-analysis, the direction declared before. ``reanalyse``: a file imported before is read
+    re-analysis, the direction declared before. ``warmup_s``: a motion recording's first
+    seconds are a forward warm-up (they calibrate the direction detection). ``reanalyse``: a file imported before is read
     and analysed again and its session replaced (a revision keeps the earlier state).
     """
 
@@ -78,6 +82,7 @@ class ImportOptions:
     pain_after_nprs: int | None = None
     allow_non_walking: bool = False
     reanalyse: bool = False
+    warmup_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,12 +156,16 @@ def read_recording(
     *,
     target_modality: Modality | None,
     progress: ByteProgress | None = None,
+    calibration_for: CalibrationLookup | None = None,
 ) -> ReadRecording:
-    """Read and analyse ``path`` into the session to store; raise ``UnsupportedFile``."""
+    """Read and analyse ``path`` into the session to store; raise ``UnsupportedFile``.
+    ``calibration_for(placement)``: the walker's stored direction calibration, or None."""
     kind = detect_kind(path)
     if kind == "motion":
         recording = read_motion(path, progress=progress)
-        return _from_motion(path, recording, analyze_motion(recording), options, target_modality)
+        gait = analyze_motion(recording)
+        read = _from_motion(path, recording, gait, options, target_modality)
+        return _with_direction(read, recording, gait, options, calibration_for)
     summary = read_fit(path) if kind == "fit" else read_gpx(path)
     if progress is not None:
         total = size_bytes(path)
@@ -281,6 +290,28 @@ def _from_motion(
     )
     details.update(modality_from=modality_from, walking_s=analysis.total_walking_s)
     return ReadRecording(recording.source_format, session, _json_safe(details))
+
+
+def _with_direction(
+    read: ReadRecording,
+    recording: MotionRecording,
+    gait: GaitAnalysis,
+    options: ImportOptions,
+    calibration_for: CalibrationLookup | None,
+) -> ReadRecording:
+    """The sensor's direction beside the declared one (the session itself is unchanged)."""
+    details = dict(read.details)
+    sensed = sensor_direction(
+        recording,
+        gait,
+        declared=details["declared_direction"],
+        warmup_s=options.warmup_s,
+        calibration_for=calibration_for,
+    )
+    for bout, direction in zip(details["bouts"], sensed.pop("bout_directions", []), strict=False):
+        bout.update(direction)
+    details.update(sensed)
+    return ReadRecording(read.format, read.session, _json_safe(details))
 
 
 def _start(

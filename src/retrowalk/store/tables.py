@@ -288,6 +288,24 @@ class ImportedFileRow(Base):
     )
 
 
+class DirectionCalibrationRow(Base):
+    """A walker's forward-walking calibration for one sensor placement (``data``: the
+    ``Calibration.to_dict()`` JSON); the newest per walker and placement is used."""
+
+    __tablename__ = "direction_calibration"
+    __table_args__ = (
+        CheckConstraint("placement IN ('waist', 'pocket')", name="placement_allowed"),
+        Index("ix_direction_calibration_walker_placement", "walker_id", "placement", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    walker_id: Mapped[str] = _walker_fk()
+    placement: Mapped[str] = mapped_column(ENUM_VALUE)
+    created_at: Mapped[datetime]
+    source_name: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict[str, Any]]
+
+
 metadata = Base.metadata
 
 # Accounts and access live in their own module; importing it adds its tables to ``metadata``.

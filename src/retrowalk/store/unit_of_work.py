@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from retrowalk.store._base import Clock, utc_now
 from retrowalk.store.accounts import AccountRepository
 from retrowalk.store.bulk import BulkRepository
+from retrowalk.store.calibrations import CalibrationRepository
 from retrowalk.store.care import CareRepository
 from retrowalk.store.engine import SQLITE_BEGIN_OPTION, make_engine
 from retrowalk.store.migrate import upgrade
@@ -71,6 +72,7 @@ class UnitOfWork:
     accounts: AccountRepository
     care: CareRepository
     bulk: BulkRepository
+    calibrations: CalibrationRepository
 
     def __init__(
         self, session_factory: SessionFactory, *, read_only: bool = False, clock: Clock = utc_now
@@ -103,6 +105,7 @@ class UnitOfWork:
         self.accounts = AccountRepository(session, clock)
         self.care = CareRepository(session, clock)
         self.bulk = BulkRepository(session, clock)
+        self.calibrations = CalibrationRepository(session, clock)
         return self
 
     def __exit__(

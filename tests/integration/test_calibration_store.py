@@ -1,0 +1,74 @@
+"""Direction calibrations stored per walker and placement, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from functools import partial
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from retrowalk.errors import InvalidInput
+from retrowalk.sensing.direction_calibration import Calibration
+from retrowalk.services.direction import latest_calibration, store_calibration
+from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
+from tests.integration.test_store import PROFILE, T0
+
+
+def calibration(placement: str, pitch: float) -> Calibration:
+    return Calibration(
+        placement=placement,
+        up_sensor=(0.0, 0.6, 0.8),
+        forward_sensor=(1.0, 0.0, 0.0),
+        travel_consistency=0.93,
+        travel_strength_median=0.6,
+        pitch_cue_median=pitch,
+        pitch_cue_iqr=0.2,
+        walking_s=42.0,
+        n_windows=37,
+        has_gyro=True,
+    )
+
+
+@pytest.fixture
+def uow(database_url: str) -> Iterator[Callable[..., UnitOfWork]]:
+    factory: sessionmaker[Session] = open_store(database_url)
+    yield partial(UnitOfWork, factory)
+    close_store(factory)
+
+
+@pytest.fixture
+def walker_id(uow: Callable[..., UnitOfWork]) -> str:
+    with uow() as work:
+        walker = work.walkers.add(PROFILE)
+        work.commit()
+    return walker.id
+
+
+def test_the_newest_calibration_per_placement_comes_back_equal(
+    uow: Callable[..., UnitOfWork], walker_id: str
+) -> None:
+    old, new, pocket = (
+        calibration("waist", 0.1),
+        calibration("waist", -0.3),
+        calibration("pocket", 0.4),
+    )
+    store_calibration(uow, None, old, source_name="a.csv", now=T0)
+    store_calibration(uow, None, new, source_name="b.csv", now=T0 + timedelta(days=1))
+    store_calibration(uow, None, pocket, source_name="c.csv", now=T0)
+    assert latest_calibration(uow, walker_id, "waist") == new
+    assert latest_calibration(uow, walker_id, "pocket") == pocket
+
+
+def test_a_walker_without_calibration_gets_none(
+    uow: Callable[..., UnitOfWork], walker_id: str
+) -> None:
+    assert latest_calibration(uow, walker_id, "waist") is None
+
+
+def test_an_unknown_placement_is_refused_by_the_repository(
+    uow: Callable[..., UnitOfWork], walker_id: str
+) -> None:
+    with uow() as work, pytest.raises(InvalidInput, match="placement"):
+        work.calibrations.add(walker_id, "wrist", {}, source_name="x", created_at=T0)
