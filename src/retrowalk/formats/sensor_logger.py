@@ -120,9 +120,9 @@ def _read_csv(source: Source, meter: Progress) -> _Rows:
     arrays, notes = read_columns(source, layout, wanted, meter)
     return _Rows(
         source.display,
-        arrays[idx["time"]].astype(np.int64),
-        None if elapsed_idx is None else arrays[elapsed_idx],
-        np.column_stack([arrays[idx[c]] for c in "xyz"]),
+        np.asarray(arrays.column(idx["time"]), dtype=np.int64),
+        None if elapsed_idx is None else arrays.column(elapsed_idx),
+        arrays.stack(*(idx[c] for c in "xyz")),
         "line",
         2,
         notes,
@@ -270,6 +270,12 @@ def _numbers(
 
 def _drop_bogus(rows: _Rows) -> tuple[_Rows, tuple[str, ...]]:
     """Drop leading rows with a zero time or a seconds_elapsed more than a day negative."""
+    first_bogus = rows.time_ns.size > 0 and (
+        rows.time_ns[0] == 0
+        or (rows.seconds_elapsed is not None and rows.seconds_elapsed[0] < BOGUS_SECONDS_ELAPSED)
+    )
+    if not first_bogus:
+        return rows, ()
     bogus = rows.time_ns == 0
     if rows.seconds_elapsed is not None:
         bogus |= rows.seconds_elapsed < BOGUS_SECONDS_ELAPSED
@@ -340,9 +346,11 @@ def _assemble(
 
 
 def _to_stream(rows: _Rows, origin_ns: int) -> RawStream:
+    time_s = (rows.time_ns - origin_ns).astype(np.float64)
+    time_s /= 1e9  # in place: one temporary array fewer
     return RawStream(
         rows.name,
-        (rows.time_ns - origin_ns).astype(np.float64) / 1e9,
+        time_s,
         rows.xyz,
         row_label=rows.row_label,
         first_row=rows.first_row,
