@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -119,13 +120,22 @@ def import_files(
         walker = work.walkers.default(walker_ref)
         stored = require_program(work, walker)
         target = stored.current_target or stored.program.sessions[0].target
+        names_seen = {imported.original_name for imported in work.imports.list(walker.id)}
     outcomes: list[ImportOutcome] = []
-    for raw in paths:
-        path = Path(raw)
-        outcome = _import_one(uow, walker.id, path, options, now, target.modality, progress)
-        outcomes.append(outcome)
-        if progress is not None:
-            progress.file_done(outcome)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher:
+        for raw in paths:
+            path = Path(raw)
+            # A file of a name imported before is likely the same file again: its hash alone
+            # then settles it, without reading it. Any other file is hashed while it is read.
+            hash_first = path.name in names_seen and not options.reanalyse
+            outcome = _import_one(
+                uow, walker.id, path, options, now, target.modality, progress, hasher, hash_first
+            )
+            if outcome.status in (ImportStatus.IMPORTED, ImportStatus.REPLACED):
+                names_seen.add(path.name)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress.file_done(outcome)
     return outcomes
 
 
@@ -137,40 +147,36 @@ def _import_one(
     now: datetime,
     target_modality: Modality,
     progress: ImportProgress | None,
+    hasher: Executor,
+    hash_first: bool,
 ) -> ImportOutcome:
+    """Hash, read and analyse, store. The content hash is computed in ``hasher`` (a thread:
+    hashing releases the GIL) while this thread reads and analyses the file, unless
+    ``hash_first``; either way the outcome is the same: a file known by its hash is skipped
+    (unless re-analysed) whether or not it reads, an unreadable file is refused before that."""
     name = str(path)
     if not path.exists():
         return _refused(name, UnsupportedFile(name, "no such file or folder"))
     try:
         total = size_bytes(path)
-        if progress is not None:
-            progress.file_started(path, total)
-        digest = content_sha256(path)
     except OSError as error:
-        return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
-    with uow(read_only=True) as work:
-        known = work.imports.find(walker_id, digest)
-    if known is not None and not options.reanalyse:
-        return _skipped(name, digest, known.session_id, known.format)
-    if read_export_document(path) is not None:
-        return _refused(
-            name,
-            UnsupportedFile(name, "is a retrowalk export document, not a recording"),
-        )
-    try:
-        read = read_recording(
-            path,
-            options,
-            target_modality=target_modality,
-            progress=None if progress is None else progress.bytes_read,
-        )
-        validate_logged_session(read.session, now, max_age=None)
-    except UnsupportedFile as error:
-        return _refused(name, error)
-    except InvalidInput as error:
-        return _refused(name, UnsupportedFile(name, f"cannot become a session: {error}"))
-    except OSError as error:
-        return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
+        return _unreadable(name, error)
+    if progress is not None:
+        progress.file_started(path, total)
+    hashing = hasher.submit(content_sha256, path)
+    if hash_first:
+        settled = _settled_by_hash(uow, walker_id, name, hashing, options)
+        if settled is not None:
+            return settled
+    read, failure = _read(path, options, target_modality, now, progress)
+    if not hash_first:
+        settled = _settled_by_hash(uow, walker_id, name, hashing, options)
+        if settled is not None:
+            return settled
+    if failure is not None:
+        return _refused(name, failure)
+    assert read is not None
+    digest = hashing.result()
     details = {**read.details, "content_sha256": digest}
     try:
         return _store(uow, walker_id, name, digest, read, details, options, now)
@@ -182,6 +188,58 @@ def _import_one(
         if known is not None and not options.reanalyse:
             return _skipped(name, digest, known.session_id, known.format)
         return _refused(name, UnsupportedFile(name, f"was not imported: {error}"))
+
+
+def _settled_by_hash(
+    uow: UowFactory,
+    walker_id: str,
+    name: str,
+    hashing: Future[str],
+    options: ImportOptions,
+) -> ImportOutcome | None:
+    """Refused when the file cannot be read to hash it, skipped when its content was imported
+    before (and not re-analysed); None when the import goes on."""
+    try:
+        digest = hashing.result()
+    except OSError as error:
+        return _unreadable(name, error)
+    with uow(read_only=True) as work:
+        known = work.imports.find(walker_id, digest)
+    if known is not None and not options.reanalyse:
+        return _skipped(name, digest, known.session_id, known.format)
+    return None
+
+
+def _read(
+    path: Path,
+    options: ImportOptions,
+    target_modality: Modality,
+    now: datetime,
+    progress: ImportProgress | None,
+) -> tuple[ReadRecording | None, UnsupportedFile | None]:
+    """The recording read and analysed, or why it cannot be imported."""
+    name = str(path)
+    if read_export_document(path) is not None:
+        return None, UnsupportedFile(name, "is a retrowalk export document, not a recording")
+    try:
+        read = read_recording(
+            path,
+            options,
+            target_modality=target_modality,
+            progress=None if progress is None else progress.bytes_read,
+        )
+        validate_logged_session(read.session, now, max_age=None)
+    except UnsupportedFile as error:
+        return None, error
+    except InvalidInput as error:
+        return None, UnsupportedFile(name, f"cannot become a session: {error}")
+    except OSError as error:
+        return None, UnsupportedFile(name, f"cannot be read ({error.strerror or error})")
+    return read, None
+
+
+def _unreadable(name: str, error: OSError) -> ImportOutcome:
+    return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
 
 
 def _store(
