@@ -35,6 +35,7 @@ from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.services.recording_import import (
+    ByteProgress,
     DeclaredDirection,
     ImportOptions,
     ReadRecording,
@@ -150,10 +151,14 @@ def _import_one(
     hasher: Executor,
     hash_first: bool,
 ) -> ImportOutcome:
-    """Hash, read and analyse, store. The content hash is computed in ``hasher`` (a thread:
-    hashing releases the GIL) while this thread reads and analyses the file, unless
-    ``hash_first``; either way the outcome is the same: a file known by its hash is skipped
-    (unless re-analysed) whether or not it reads, an unreadable file is refused before that."""
+    """Hash, read and analyse, store.
+
+    Unless ``hash_first``, the content hash is computed in ``hasher`` (a thread; hashing
+    releases the GIL) while this thread parses and analyses the file: it starts once the
+    reader has read all the bytes, so that it does not compete with the parser's own threads.
+    Either way the outcome is the same: a file that cannot be read to hash it is refused; a
+    file known by its hash is skipped (unless re-analysed), whether or not it reads.
+    """
     name = str(path)
     if not path.exists():
         return _refused(name, UnsupportedFile(name, "no such file or folder"))
@@ -163,50 +168,77 @@ def _import_one(
         return _unreadable(name, error)
     if progress is not None:
         progress.file_started(path, total)
-    hashing = hasher.submit(content_sha256, path)
+    digest = _Digest(hasher, path)
     if hash_first:
-        settled = _settled_by_hash(uow, walker_id, name, hashing, options)
+        settled = _settled_by_hash(uow, walker_id, name, digest, options)
         if settled is not None:
             return settled
-    read, failure = _read(path, options, target_modality, now, progress)
+
+    def bytes_read(done_bytes: int, total_bytes: int) -> None:
+        if progress is not None:
+            progress.bytes_read(done_bytes, total_bytes)
+        if done_bytes >= total_bytes:
+            digest.start()
+
+    read, failure = _read(path, options, target_modality, now, bytes_read)
     if not hash_first:
-        settled = _settled_by_hash(uow, walker_id, name, hashing, options)
+        settled = _settled_by_hash(uow, walker_id, name, digest, options)
         if settled is not None:
             return settled
     if failure is not None:
         return _refused(name, failure)
     assert read is not None
-    digest = hashing.result()
-    details = {**read.details, "content_sha256": digest}
+    sha256 = digest.result()
+    details = {**read.details, "content_sha256": sha256}
     try:
-        return _store(uow, walker_id, name, digest, read, details, options, now)
+        return _store(uow, walker_id, name, sha256, read, details, options, now)
     except Conflict as error:
         # Another import of the same content committed first (its row is unique per walker),
         # or the session was edited meanwhile: nothing of this file was written.
         with uow(read_only=True) as work:
-            known = work.imports.find(walker_id, digest)
+            known = work.imports.find(walker_id, sha256)
         if known is not None and not options.reanalyse:
-            return _skipped(name, digest, known.session_id, known.format)
+            return _skipped(name, sha256, known.session_id, known.format)
         return _refused(name, UnsupportedFile(name, f"was not imported: {error}"))
+
+
+class _Digest:
+    """The SHA-256 of a file's content (``content_sha256``), computed in ``hasher`` from the
+    first call of ``start`` (or ``result``)."""
+
+    def __init__(self, hasher: Executor, path: Path) -> None:
+        self._hasher = hasher
+        self._path = path
+        self._future: Future[str] | None = None
+
+    def start(self) -> None:
+        if self._future is None:
+            self._future = self._hasher.submit(content_sha256, self._path)
+
+    def result(self) -> str:
+        """The hex digest; raises the ``OSError`` of a file that could not be read."""
+        self.start()
+        assert self._future is not None
+        return self._future.result()
 
 
 def _settled_by_hash(
     uow: UowFactory,
     walker_id: str,
     name: str,
-    hashing: Future[str],
+    digest: _Digest,
     options: ImportOptions,
 ) -> ImportOutcome | None:
     """Refused when the file cannot be read to hash it, skipped when its content was imported
     before (and not re-analysed); None when the import goes on."""
     try:
-        digest = hashing.result()
+        sha256 = digest.result()
     except OSError as error:
         return _unreadable(name, error)
     with uow(read_only=True) as work:
-        known = work.imports.find(walker_id, digest)
+        known = work.imports.find(walker_id, sha256)
     if known is not None and not options.reanalyse:
-        return _skipped(name, digest, known.session_id, known.format)
+        return _skipped(name, sha256, known.session_id, known.format)
     return None
 
 
@@ -215,19 +247,14 @@ def _read(
     options: ImportOptions,
     target_modality: Modality,
     now: datetime,
-    progress: ImportProgress | None,
+    bytes_read: ByteProgress,
 ) -> tuple[ReadRecording | None, UnsupportedFile | None]:
     """The recording read and analysed, or why it cannot be imported."""
     name = str(path)
     if read_export_document(path) is not None:
         return None, UnsupportedFile(name, "is a retrowalk export document, not a recording")
     try:
-        read = read_recording(
-            path,
-            options,
-            target_modality=target_modality,
-            progress=None if progress is None else progress.bytes_read,
-        )
+        read = read_recording(path, options, target_modality=target_modality, progress=bytes_read)
         validate_logged_session(read.session, now, max_age=None)
     except UnsupportedFile as error:
         return None, error
