@@ -144,7 +144,7 @@ def _read(
     arrays, read_notes = read_columns(source, layout, wanted, meter, transforms)
     meter.finish()
     notes.extend(read_notes)
-    time_s = arrays[time_col].astype(np.float64)
+    time_s = np.asarray(arrays.column(time_col), dtype=np.float64)
     if transforms:
         # A clock passes midnight: add a day at each large step back.
         wraps = np.concatenate([[0.0], np.cumsum(np.diff(time_s) < -_DAY_S / 2) * _DAY_S])
@@ -153,7 +153,7 @@ def _read(
     acc_stream = RawStream(
         source.display,
         time_s,
-        np.column_stack([arrays[ax], arrays[ay], arrays[az]]),
+        arrays.stack(ax, ay, az),
         axis_names=(names[ax], names[ay], names[az]),
     )
     gyro_stream = None
@@ -162,7 +162,7 @@ def _read(
         gyro_stream = RawStream(
             source.display,
             time_s,
-            np.column_stack([arrays[gx], arrays[gy], arrays[gz]]),
+            arrays.stack(gx, gy, gz),
             axis_names=(names[gx], names[gy], names[gz]),
         )
     if layout.decimal_point == ",":

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +47,11 @@ class Progress:
 
 
 class _CountingReader(io.RawIOBase):
+    """A file (or zip member) that reports the bytes read to a ``Progress``.
+
+    ``read`` hands back the underlying file's own bytes (pyarrow wraps them without a copy).
+    """
+
     def __init__(
         self, raw: IO[bytes], progress: Progress | None, archive: zipfile.ZipFile | None = None
     ) -> None:
@@ -57,12 +62,23 @@ class _CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def _count(self, n: int) -> None:
+        if self._progress is not None and n:
+            self._progress.add(n)
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = self._raw.read(-1 if size is None else size)
+        self._count(len(data))
+        return data
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
         n = len(data)
         buffer[:n] = data
-        if self._progress is not None and n:
-            self._progress.add(n)
+        self._count(n)
         return n
 
     def close(self) -> None:
@@ -83,13 +99,19 @@ class Source:
     member: str | None = None
 
     def open(self, progress: Progress | None = None) -> IO[bytes]:
+        """A buffered stream of the file's bytes (for text, JSON and sniffing)."""
+        return io.BufferedReader(self.open_raw(progress), buffer_size=1 << 20)
+
+    def open_raw(self, progress: Progress | None = None) -> _CountingReader:
+        """The file's bytes without a buffer in between, for pyarrow's reader, which reads
+        large blocks itself (a Python buffer in between would copy every block once more)."""
         if self.disk_path is not None:
-            raw = open(self.disk_path, "rb")  # noqa: SIM115 - closed with the reader
-            return io.BufferedReader(_CountingReader(raw, progress), buffer_size=1 << 20)
+            raw = open(self.disk_path, "rb", buffering=0)  # noqa: SIM115 - closed with the reader
+            return _CountingReader(raw, progress)
         assert self.zip_path is not None and self.member is not None
         archive = zipfile.ZipFile(self.zip_path)
         member = archive.open(self.member)
-        return io.BufferedReader(_CountingReader(member, progress, archive), buffer_size=1 << 20)
+        return _CountingReader(member, progress, archive)
 
     def head(self, n_bytes: int = HEAD_BYTES) -> bytes:
         with self.open() as stream:
@@ -220,8 +242,55 @@ class BadValue(Exception):
 
 
 ColumnTransform = Callable[[pa.Array], NDArray[Any]]
+Chunk: TypeAlias = "pa.Array | NDArray[Any]"
 
 _CONVERSION = re.compile(r"In CSV column #(\d+): Row #(\d+): CSV conversion error to \w+: (.*)")
+
+
+def _chunk_values(chunk: Chunk) -> NDArray[Any]:
+    """A chunk's values as NumPy, without a copy when Arrow's buffer allows (no nulls)."""
+    if isinstance(chunk, np.ndarray):
+        return chunk
+    values: NDArray[Any] = chunk.to_numpy(zero_copy_only=False)  # float nulls become NaN
+    return values
+
+
+class Columns:
+    """The columns read from one CSV file, by column index, as chunks of rows.
+
+    ``column(i)`` is one column as a NumPy array; ``stack(i, j, k)`` puts columns side by side
+    in one C-ordered (rows, 3) float64 array, filled chunk by chunk straight from the parsed
+    blocks (no whole-column intermediate, so one copy of the values instead of two).
+    """
+
+    def __init__(self, chunks: dict[int, list[Chunk]], dtypes: dict[int, np.dtype[Any]]) -> None:
+        self._chunks = chunks
+        self._dtypes = dtypes
+
+    def column(self, index: int) -> NDArray[Any]:
+        parts = [_chunk_values(c) for c in self._chunks[index]]
+        if not parts:
+            return np.empty(0, dtype=self._dtypes[index])
+        if len(parts) > 1:
+            return np.concatenate(parts)
+        # one block: its own array, not a read-only view of Arrow's buffer
+        return parts[0] if parts[0].flags.writeable else parts[0].copy()
+
+    def stack(self, *indices: int) -> NDArray[np.float64]:
+        columns = [self._chunks[i] for i in indices]
+        lengths = [[len(c) for c in chunks] for chunks in columns]
+        if any(other != lengths[0] for other in lengths[1:]):  # blocks not aligned: never
+            return np.column_stack([self.column(i) for i in indices]).astype(np.float64)
+        out = np.empty((sum(lengths[0]), len(indices)), dtype=np.float64)
+        # the columns of one parsed block side by side, block after block: each block of the
+        # output is written while it is in the cache
+        row = 0
+        for parts in zip(*columns, strict=True):
+            m = len(parts[0])
+            for j, chunk in enumerate(parts):
+                out[row : row + m, j] = _chunk_values(chunk)
+            row += m
+        return out
 
 
 def read_columns(
@@ -230,8 +299,8 @@ def read_columns(
     wanted: dict[int, pa.DataType],
     progress: Progress | None,
     transforms: dict[int, ColumnTransform] | None = None,
-) -> tuple[dict[int, NDArray[Any]], tuple[str, ...]]:
-    """Read the wanted columns (by index) of a one-header-line CSV into NumPy arrays.
+) -> tuple[Columns, tuple[str, ...]]:
+    """Read the wanted columns (by index) of a one-header-line CSV.
 
     Float columns keep empty cells as NaN (the caller decides); integer columns refuse them.
     Text where a number belongs and malformed lines are refused naming column and line; a cut
@@ -243,14 +312,16 @@ def read_columns(
     re-read with the single-threaded streaming reader, which knows line numbers.
     """
     names = [f"c{i}" for i in range(len(layout.columns))]
+    dtypes = {i: np.dtype(t.to_pandas_dtype()) for i, t in wanted.items()}
     if not transforms:
         done_before = progress.done_bytes if progress is not None else 0
-        arrays = _read_clean(source, layout, names, wanted, progress)
-        if arrays is not None:
-            return arrays, ()
+        chunks = _read_clean(source, layout, names, wanted, progress)
+        if chunks is not None:
+            return Columns(chunks, dtypes), ()
         if progress is not None:
             progress.done_bytes = done_before
-    return _read_streaming(source, layout, names, wanted, progress, transforms or {})
+    chunks, notes = _read_streaming(source, layout, names, wanted, progress, transforms or {})
+    return Columns(chunks, dtypes), notes
 
 
 def _options(
@@ -274,7 +345,7 @@ def _read_clean(
     names: list[str],
     wanted: dict[int, pa.DataType],
     progress: Progress | None,
-) -> dict[int, NDArray[Any]] | None:
+) -> dict[int, list[Chunk]] | None:
     """The fast path: None when the file needs the careful reader."""
     invalid: list[str] = []
 
@@ -283,7 +354,7 @@ def _read_clean(
         return "skip"
 
     parse = pacsv.ParseOptions(delimiter=layout.delimiter, invalid_row_handler=on_invalid)
-    with source.open(progress) as stream:
+    with source.open_raw(progress) as stream:
         try:
             table = pacsv.read_csv(
                 stream, parse_options=parse, **_options(layout, names, wanted, threads=True)
@@ -295,7 +366,7 @@ def _read_clean(
     columns = {i: table.column(names[i]) for i in wanted}
     if any(col.null_count and pa.types.is_integer(col.type) for col in columns.values()):
         return None
-    return {i: col.to_numpy() for i, col in columns.items()}
+    return {i: list(col.chunks) for i, col in columns.items()}
 
 
 def _read_streaming(
@@ -305,7 +376,7 @@ def _read_streaming(
     wanted: dict[int, pa.DataType],
     progress: Progress | None,
     transforms: dict[int, ColumnTransform],
-) -> tuple[dict[int, NDArray[Any]], tuple[str, ...]]:
+) -> tuple[dict[int, list[Chunk]], tuple[str, ...]]:
     """The careful path: batch by batch, single-threaded, so errors carry line numbers."""
     invalid: list[tuple[int | None, str]] = []
 
@@ -313,9 +384,9 @@ def _read_streaming(
         invalid.append((row.number, row.text))
         return "skip"
 
-    chunks: dict[int, list[NDArray[Any]]] = {i: [] for i in wanted}
+    chunks: dict[int, list[Chunk]] = {i: [] for i in wanted}
     n_rows = 0
-    with source.open(progress) as stream:
+    with source.open_raw(progress) as stream:
         try:
             parse = pacsv.ParseOptions(delimiter=layout.delimiter, invalid_row_handler=on_invalid)
             reader = pacsv.open_csv(
@@ -341,7 +412,7 @@ def _read_streaming(
                                 f"{n_rows + bad.index + 2}, which is not readable",
                             ) from None
                     else:
-                        chunks[i].append(column.to_numpy(zero_copy_only=False))
+                        chunks[i].append(column)
                 n_rows += batch.num_rows
         except pa.ArrowInvalid as exc:
             raise UnsupportedFile(source.display, _conversion_problem(str(exc), layout)) from exc
@@ -357,11 +428,7 @@ def _read_streaming(
                 f"line {number} has {len(next(csv.reader([text], delimiter=layout.delimiter)))} "
                 f"field(s), the header has {len(layout.columns)}: {text[:60]!r}",
             )
-    arrays = {
-        i: (np.concatenate(parts) if parts else np.empty(0, dtype=wanted[i].to_pandas_dtype()))
-        for i, parts in chunks.items()
-    }
-    return arrays, tuple(notes)
+    return chunks, tuple(notes)
 
 
 def _batches(reader: pacsv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:

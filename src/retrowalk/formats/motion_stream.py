@@ -9,6 +9,7 @@ import numpy as np
 from retrowalk.errors import UnsupportedFile
 from retrowalk.formats.motion_io import first_nan
 from retrowalk.formats.motion_units import (
+    MAX_GYRO_RAD_S,
     AccUnit,
     FloatArray,
     MotionDataError,
@@ -43,10 +44,26 @@ class RawStream:
         return replace(self, time_s=self.time_s[keep], xyz=self.xyz[keep])
 
 
+def _may_hold_nan(values: FloatArray) -> bool:
+    """False only when no value is NaN: a NaN makes the sum NaN (the sum of numbers can be NaN
+    too, +inf plus -inf, hence "may"). No temporary array, unlike ``np.isnan(values).any()``."""
+    return bool(np.isnan(np.sum(values)))
+
+
+def _strictly_increasing(time_s: FloatArray) -> bool:
+    """Finite and strictly increasing: then ``clean_time`` keeps every sample, notes nothing."""
+    if time_s.size < 2:
+        return False
+    finite_ends = bool(np.isfinite(time_s[0]) and np.isfinite(time_s[-1]))
+    return finite_ends and bool(np.all(time_s[1:] > time_s[:-1]))
+
+
 def tidy_stream(stream: RawStream) -> tuple[RawStream, tuple[str, ...]]:
     """Trim incomplete trailing rows, refuse missing values inside, make time increase."""
     notes: list[str] = []
-    if np.isnan(stream.time_s).any() or np.isnan(stream.xyz).any():
+    if (_may_hold_nan(stream.time_s) or _may_hold_nan(stream.xyz)) and (
+        np.isnan(stream.time_s).any() or np.isnan(stream.xyz).any()
+    ):
         values = np.column_stack([stream.time_s, stream.xyz])
         complete = ~np.isnan(values).any(axis=1)
         last_complete = np.flatnonzero(complete)
@@ -63,6 +80,8 @@ def tidy_stream(stream: RawStream) -> tuple[RawStream, tuple[str, ...]]:
             raise UnsupportedFile(
                 stream.name, f"column '{column}' is empty or NaN on {stream.where(bad)}"
             )
+    if _strictly_increasing(stream.time_s):
+        return stream, tuple(notes)  # the usual case, checked in one pass
     try:
         cleaning = clean_time(stream.time_s, stream.where)
     except MotionDataError as exc:
@@ -81,6 +100,14 @@ def align_onto(
     if values is not None and not inside.all():
         target = target.take(inside)
     return target, values, notes
+
+
+def _within(values: FloatArray, limit: float) -> bool:
+    """Every absolute value at most ``limit`` (then any percentile of them is too): the cheap
+    test that spares ``check_gyro_rad_s`` its percentile on the usual, plausible gyroscope."""
+    if values.size == 0:
+        return True
+    return bool(np.max(values) <= limit and -np.min(values) <= limit)
 
 
 def build_recording(
@@ -120,16 +147,19 @@ def build_recording(
         raise UnsupportedFile(acc.name, str(exc)) from exc
     gyro_rad_s = None
     if gyro is not None and gyro_values is not None:
-        gyro_rad_s = gyro_values * gyro_factor_to_rad_s
-        try:
-            check_gyro_rad_s(gyro_rad_s)
-        except MotionDataError as exc:
-            raise UnsupportedFile(gyro.name, str(exc)) from exc
+        gyro_rad_s = (
+            gyro_values if gyro_factor_to_rad_s == 1.0 else gyro_values * gyro_factor_to_rad_s
+        )
+        if not _within(gyro_rad_s, MAX_GYRO_RAD_S):
+            try:
+                check_gyro_rad_s(gyro_rad_s)
+            except MotionDataError as exc:
+                raise UnsupportedFile(gyro.name, str(exc)) from exc
     all_notes.extend(check.notes)
     all_notes.extend(sampling_notes(acc.time_s))
     t0 = float(acc.time_s[0])
     return MotionRecording(
-        time_s=acc.time_s - t0,
+        time_s=acc.time_s if t0 == 0.0 else acc.time_s - t0,
         acc_m_s2=acc.xyz if check.factor_to_m_s2 == 1.0 else acc.xyz * check.factor_to_m_s2,
         gyro_rad_s=gyro_rad_s,
         gravity_included=check.gravity_included,

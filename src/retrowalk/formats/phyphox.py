@@ -16,12 +16,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pyarrow as pa
 
 from retrowalk.errors import UnsupportedFile
 from retrowalk.formats.motion_io import (
     Bundle,
+    Columns,
     CsvLayout,
     Progress,
     ProgressCallback,
@@ -120,7 +120,7 @@ def read_phyphox(bundle: Bundle, progress: ProgressCallback | None) -> MotionRec
     ):
         wanted[key].update({i: pa.float64() for i in (group.time, *axes.values())})
     notes: list[str] = []
-    arrays = {}
+    arrays: dict[str, Columns] = {}
     for key in keys:
         layout = layouts[key]
         assert layout is not None
@@ -181,15 +181,15 @@ def _gyro_factor(source: Source, text: str | None) -> float:
 def _stream(
     source: Source,
     layout: CsvLayout | None,
-    arrays: dict[int, np.ndarray],
+    arrays: Columns,
     time: int,
     axes: dict[str, int],
 ) -> RawStream:
     assert layout is not None
     return RawStream(
         source.display,
-        arrays[time],
-        np.column_stack([arrays[axes[a]] for a in "xyz"]),
+        arrays.column(time),
+        arrays.stack(*(axes[a] for a in "xyz")),
         axis_names=(
             layout.columns[axes["x"]],
             layout.columns[axes["y"]],

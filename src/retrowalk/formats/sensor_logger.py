@@ -11,6 +11,7 @@ negative ``seconds_elapsed`` (a bogus all-zero row seen in exports) are dropped 
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 
 from retrowalk.errors import UnsupportedFile
 from retrowalk.formats.motion_io import (
+    HEAD_BYTES,
     Bundle,
     CsvLayout,
     Progress,
@@ -101,7 +103,8 @@ def read_sensor_logger(bundle: Bundle, progress: ProgressCallback | None) -> Mot
 
 
 def _read_csv(source: Source, meter: Progress) -> _Rows:
-    layout = sniff_layout(source.head())
+    head = source.head()
+    layout = sniff_layout(head)
     if layout is None:
         raise UnsupportedFile(source.display, "empty file")
     needed = ("time", "x", "y", "z")
@@ -115,18 +118,40 @@ def _read_csv(source: Source, meter: Progress) -> _Rows:
     wanted: dict[int, pa.DataType] = {idx["time"]: pa.int64()}
     wanted.update({idx[c]: pa.float64() for c in "xyz"})
     elapsed_idx = layout.index("seconds_elapsed")
+    if elapsed_idx is not None and _first_row_is_real(head, layout, idx["time"], elapsed_idx):
+        elapsed_idx = None  # only _drop_bogus reads it, and it stops at a real first row
     if elapsed_idx is not None:
         wanted[elapsed_idx] = pa.float64()
     arrays, notes = read_columns(source, layout, wanted, meter)
     return _Rows(
         source.display,
-        arrays[idx["time"]].astype(np.int64),
-        None if elapsed_idx is None else arrays[elapsed_idx],
-        np.column_stack([arrays[idx[c]] for c in "xyz"]),
+        np.asarray(arrays.column(idx["time"]), dtype=np.int64),
+        None if elapsed_idx is None else arrays.column(elapsed_idx),
+        arrays.stack(*(idx[c] for c in "xyz")),
         "line",
         2,
         notes,
     )
+
+
+def _first_row_is_real(head: bytes, layout: CsvLayout, time_idx: int, elapsed_idx: int) -> bool:
+    """The first data row, read whole from the head of the file, is no bogus row (its time is
+    not 0 and its seconds_elapsed not hugely negative). Then ``_drop_bogus`` drops nothing
+    whatever the later rows hold, so the seconds_elapsed column (a tenth of the parsing) need
+    not be read. False when unsure (a cut-off or odd first line): the column is read."""
+    lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+    rows = [line for line in lines if line.strip()]
+    if len(rows) < 2 or (len(head) >= HEAD_BYTES and not rows[1].endswith(("\n", "\r"))):
+        return False
+    fields = next(csv.reader([rows[1].rstrip("\r\n")], delimiter=layout.delimiter), [])
+    if len(fields) != len(layout.columns):
+        return False
+    try:
+        time_ns = int(fields[time_idx])
+        elapsed_s = float(fields[elapsed_idx])
+    except ValueError:
+        return False
+    return time_ns != 0 and elapsed_s >= BOGUS_SECONDS_ELAPSED
 
 
 _OBJECT_BOUNDARY = re.compile(rb"\}\s*,\s*\{")
@@ -270,6 +295,12 @@ def _numbers(
 
 def _drop_bogus(rows: _Rows) -> tuple[_Rows, tuple[str, ...]]:
     """Drop leading rows with a zero time or a seconds_elapsed more than a day negative."""
+    first_bogus = rows.time_ns.size > 0 and (
+        rows.time_ns[0] == 0
+        or (rows.seconds_elapsed is not None and rows.seconds_elapsed[0] < BOGUS_SECONDS_ELAPSED)
+    )
+    if not first_bogus:
+        return rows, ()
     bogus = rows.time_ns == 0
     if rows.seconds_elapsed is not None:
         bogus |= rows.seconds_elapsed < BOGUS_SECONDS_ELAPSED
@@ -340,9 +371,11 @@ def _assemble(
 
 
 def _to_stream(rows: _Rows, origin_ns: int) -> RawStream:
+    time_s = (rows.time_ns - origin_ns).astype(np.float64)
+    time_s /= 1e9  # in place: one temporary array fewer
     return RawStream(
         rows.name,
-        (rows.time_ns - origin_ns).astype(np.float64) / 1e9,
+        time_s,
         rows.xyz,
         row_label=rows.row_label,
         first_row=rows.first_row,

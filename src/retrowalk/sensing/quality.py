@@ -63,13 +63,16 @@ class SignalQuality:
 
 
 def _clipping(values: NDArray[np.float64], min_samples: int, rel_tol: float) -> Clipping | None:
-    mag = np.abs(values)
-    level = float(mag.max())
+    # |v| >= threshold, written as v >= threshold or v <= -threshold (threshold > 0): the same
+    # samples without an array of absolute values
+    level = float(max(values.max(), -values.min()))
     if level <= 0.0:
         return None
-    at_level = mag >= level * (1.0 - rel_tol)
-    if int(np.count_nonzero(at_level)) < min_samples:
+    threshold = level * (1.0 - rel_tol)
+    n_at_level = np.count_nonzero(values >= threshold) + np.count_nonzero(values <= -threshold)
+    if int(n_at_level) < min_samples:
         return None
+    at_level = (values >= threshold) | (values <= -threshold)
     samples = int(np.count_nonzero(at_level.any(axis=1)))
     return Clipping(level=level, samples=samples, fraction=samples / values.shape[0])
 
@@ -124,8 +127,8 @@ class QualityChecker:
         t = np.asarray(recording.time_s, dtype=np.float64)
         acc = np.asarray(recording.acc_m_s2, dtype=np.float64)
         dt = np.diff(t)
-        gaps = find_gaps(t, self.max_gap_s)
-        regular = dt[dt <= self.max_gap_s]
+        gaps = find_gaps(t, self.max_gap_s, dt_s=dt)
+        regular = dt[dt <= self.max_gap_s] if gaps else dt
         mean_dt = float(regular.mean()) if regular.size else float(dt.mean())
         jitter_pct = float(100.0 * regular.std() / mean_dt) if regular.size else 0.0
         mean_rate = 1.0 / mean_dt

@@ -64,11 +64,28 @@ class UniformMotion:
         return self.start_s + np.arange(self.n_samples, dtype=np.float64) / self.rate_hz
 
 
-def find_gaps(time_s: FloatArray, max_gap_s: float) -> tuple[Gap, ...]:
-    """Pauses between consecutive samples longer than ``max_gap_s`` (seconds)."""
-    dt = np.diff(time_s)
+def find_gaps(
+    time_s: FloatArray, max_gap_s: float, *, dt_s: FloatArray | None = None
+) -> tuple[Gap, ...]:
+    """Pauses between consecutive samples longer than ``max_gap_s`` (seconds).
+
+    ``dt_s``: ``np.diff(time_s)`` when the caller has it already.
+    """
+    dt = np.diff(time_s) if dt_s is None else dt_s
     idx = np.flatnonzero(dt > max_gap_s)
     return tuple(Gap(float(time_s[i]), float(time_s[i + 1])) for i in idx)
+
+
+def _all_finite(values: FloatArray) -> bool:
+    # A finite sum means every value is finite (an infinity or a NaN makes the sum non-finite);
+    # only a sum that overflowed needs the element-wise look. No temporary array otherwise.
+    return bool(np.isfinite(np.sum(values))) or bool(np.all(np.isfinite(values)))
+
+
+def _strictly_increasing(t: FloatArray) -> bool:
+    # finite ends and every step up: then every time is finite
+    ends_finite = bool(np.isfinite(t[0]) and np.isfinite(t[-1]))
+    return ends_finite and bool(np.all(t[1:] > t[:-1]))
 
 
 def check_recording(recording: MotionRecording) -> None:
@@ -82,9 +99,9 @@ def check_recording(recording: MotionRecording) -> None:
     gyro = recording.gyro_rad_s
     if gyro is not None and np.asarray(gyro).shape != (t.size, 3):
         raise InvalidInput("gyro_rad_s", f"shape {np.asarray(gyro).shape}", f"({t.size}, 3)")
-    if not np.all(np.isfinite(t)) or not np.all(np.diff(t) > 0):
+    if not _strictly_increasing(t):
         raise InvalidInput("time_s", "not strictly increasing", "finite, strictly increasing")
-    if not np.all(np.isfinite(acc)) or (gyro is not None and not np.all(np.isfinite(gyro))):
+    if not _all_finite(acc) or (gyro is not None and not _all_finite(np.asarray(gyro))):
         raise InvalidInput("acc_m_s2/gyro_rad_s", "NaN or infinite values", "finite numbers")
 
 
@@ -122,17 +139,27 @@ class Resampler:
         if n_out < 2:
             raise InvalidInput("duration_s", recording.duration_s, f"at least {2 / rate:.3f} s")
         grid = start_s + np.arange(n_out, dtype=np.float64) / rate
-        # Bin k collects the raw samples nearest to grid point k.
-        k = np.rint((t - start_s) * rate).astype(np.intp)
+        # Bin k collects the raw samples nearest to grid point k (arithmetic in place: one
+        # temporary array instead of three).
+        position = t - start_s
+        position *= rate
+        np.rint(position, out=position)
+        k = position.astype(np.intp)
+        del position
         np.clip(k, 0, n_out - 1, out=k)
         counts = np.bincount(k, minlength=n_out).astype(np.float64)
         filled = counts > 0
-        inv = 1.0 / counts[filled]
-        x = np.bincount(k, weights=t, minlength=n_out)[filled] * inv
+        every_bin = bool(filled.all())  # the usual case: no selection (copy) needed
+
+        def bin_sums(weights: FloatArray) -> FloatArray:
+            sums = np.asarray(np.bincount(k, weights=weights, minlength=n_out), dtype=np.float64)
+            return sums if every_bin else sums[filled]
+
+        inv = 1.0 / (counts if every_bin else counts[filled])
+        x = bin_sums(t) * inv
 
         def channel(values: FloatArray) -> FloatArray:
-            means = np.bincount(k, weights=values, minlength=n_out)[filled] * inv
-            return np.interp(grid, x, means)
+            return np.interp(grid, x, bin_sums(values) * inv)
 
         acc_in = np.asarray(recording.acc_m_s2, dtype=np.float64)
         acc = np.column_stack([channel(acc_in[:, j]) for j in range(3)])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -34,7 +35,9 @@ from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.services.direction import latest_calibration
+from retrowalk.services.direction_check import CalibrationLookup
 from retrowalk.services.recording_import import (
+    ByteProgress,
     DeclaredDirection,
     ImportOptions,
     ReadRecording,
@@ -120,13 +123,22 @@ def import_files(
         walker = work.walkers.default(walker_ref)
         stored = require_program(work, walker)
         target = stored.current_target or stored.program.sessions[0].target
+        names_seen = {imported.original_name for imported in work.imports.list(walker.id)}
     outcomes: list[ImportOutcome] = []
-    for raw in paths:
-        path = Path(raw)
-        outcome = _import_one(uow, walker.id, path, options, now, target.modality, progress)
-        outcomes.append(outcome)
-        if progress is not None:
-            progress.file_done(outcome)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher:
+        for raw in paths:
+            path = Path(raw)
+            # A file of a name imported before is likely the same file again: its hash alone
+            # then settles it, without reading it. Any other file is hashed while it is read.
+            hash_first = path.name in names_seen and not options.reanalyse
+            outcome = _import_one(
+                uow, walker.id, path, options, now, target.modality, progress, hasher, hash_first
+            )
+            if outcome.status in (ImportStatus.IMPORTED, ImportStatus.REPLACED):
+                names_seen.add(path.name)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress.file_done(outcome)
     return outcomes
 
 
@@ -138,52 +150,140 @@ def _import_one(
     now: datetime,
     target_modality: Modality,
     progress: ImportProgress | None,
+    hasher: Executor,
+    hash_first: bool,
 ) -> ImportOutcome:
+    """Hash, read and analyse, store.
+
+    Unless ``hash_first``, the content hash is computed in ``hasher`` (a thread; hashing
+    releases the GIL) while this thread parses and analyses the file: it starts once the
+    reader has read all the bytes, so that it does not compete with the parser's own threads.
+    Either way the outcome is the same: a file that cannot be read to hash it is refused; a
+    file known by its hash is skipped (unless re-analysed), whether or not it reads.
+    """
     name = str(path)
     if not path.exists():
         return _refused(name, UnsupportedFile(name, "no such file or folder"))
     try:
         total = size_bytes(path)
-        if progress is not None:
-            progress.file_started(path, total)
-        digest = content_sha256(path)
     except OSError as error:
-        return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
+        return _unreadable(name, error)
+    if progress is not None:
+        progress.file_started(path, total)
+    digest = _Digest(hasher, path)
+    if hash_first:
+        settled = _settled_by_hash(uow, walker_id, name, digest, options)
+        if settled is not None:
+            return settled
+
+    def bytes_read(done_bytes: int, total_bytes: int) -> None:
+        if progress is not None:
+            progress.bytes_read(done_bytes, total_bytes)
+        if done_bytes >= total_bytes:
+            digest.start()
+
+    read, failure = _read(
+        path,
+        options,
+        target_modality,
+        now,
+        bytes_read,
+        calibration_for=lambda placement: latest_calibration(uow, walker_id, placement),
+    )
+    if not hash_first:
+        settled = _settled_by_hash(uow, walker_id, name, digest, options)
+        if settled is not None:
+            return settled
+    if failure is not None:
+        return _refused(name, failure)
+    assert read is not None
+    sha256 = digest.result()
+    details = {**read.details, "content_sha256": sha256}
+    try:
+        return _store(uow, walker_id, name, sha256, read, details, options, now)
+    except Conflict as error:
+        # Another import of the same content committed first (its row is unique per walker),
+        # or the session was edited meanwhile: nothing of this file was written.
+        with uow(read_only=True) as work:
+            known = work.imports.find(walker_id, sha256)
+        if known is not None and not options.reanalyse:
+            return _skipped(name, sha256, known.session_id, known.format)
+        return _refused(name, UnsupportedFile(name, f"was not imported: {error}"))
+
+
+class _Digest:
+    """The SHA-256 of a file's content (``content_sha256``), computed in ``hasher`` from the
+    first call of ``start`` (or ``result``)."""
+
+    def __init__(self, hasher: Executor, path: Path) -> None:
+        self._hasher = hasher
+        self._path = path
+        self._future: Future[str] | None = None
+
+    def start(self) -> None:
+        if self._future is None:
+            self._future = self._hasher.submit(content_sha256, self._path)
+
+    def result(self) -> str:
+        """The hex digest; raises the ``OSError`` of a file that could not be read."""
+        self.start()
+        assert self._future is not None
+        return self._future.result()
+
+
+def _settled_by_hash(
+    uow: UowFactory,
+    walker_id: str,
+    name: str,
+    digest: _Digest,
+    options: ImportOptions,
+) -> ImportOutcome | None:
+    """Refused when the file cannot be read to hash it, skipped when its content was imported
+    before (and not re-analysed); None when the import goes on."""
+    try:
+        sha256 = digest.result()
+    except OSError as error:
+        return _unreadable(name, error)
     with uow(read_only=True) as work:
-        known = work.imports.find(walker_id, digest)
+        known = work.imports.find(walker_id, sha256)
     if known is not None and not options.reanalyse:
-        return _skipped(name, digest, known.session_id, known.format)
+        return _skipped(name, sha256, known.session_id, known.format)
+    return None
+
+
+def _read(
+    path: Path,
+    options: ImportOptions,
+    target_modality: Modality,
+    now: datetime,
+    bytes_read: ByteProgress,
+    *,
+    calibration_for: CalibrationLookup,
+) -> tuple[ReadRecording | None, UnsupportedFile | None]:
+    """The recording read and analysed, or why it cannot be imported."""
+    name = str(path)
     if read_export_document(path) is not None:
-        return _refused(
-            name,
-            UnsupportedFile(name, "is a retrowalk export document, not a recording"),
-        )
+        return None, UnsupportedFile(name, "is a retrowalk export document, not a recording")
     try:
         read = read_recording(
             path,
             options,
             target_modality=target_modality,
-            progress=None if progress is None else progress.bytes_read,
-            calibration_for=lambda placement: latest_calibration(uow, walker_id, placement),
+            progress=bytes_read,
+            calibration_for=calibration_for,
         )
         validate_logged_session(read.session, now, max_age=None)
     except UnsupportedFile as error:
-        return _refused(name, error)
+        return None, error
     except InvalidInput as error:
-        return _refused(name, UnsupportedFile(name, f"cannot become a session: {error}"))
+        return None, UnsupportedFile(name, f"cannot become a session: {error}")
     except OSError as error:
-        return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
-    details = {**read.details, "content_sha256": digest}
-    try:
-        return _store(uow, walker_id, name, digest, read, details, options, now)
-    except Conflict as error:
-        # Another import of the same content committed first (its row is unique per walker),
-        # or the session was edited meanwhile: nothing of this file was written.
-        with uow(read_only=True) as work:
-            known = work.imports.find(walker_id, digest)
-        if known is not None and not options.reanalyse:
-            return _skipped(name, digest, known.session_id, known.format)
-        return _refused(name, UnsupportedFile(name, f"was not imported: {error}"))
+        return None, UnsupportedFile(name, f"cannot be read ({error.strerror or error})")
+    return read, None
+
+
+def _unreadable(name: str, error: OSError) -> ImportOutcome:
+    return _refused(name, UnsupportedFile(name, f"cannot be read ({error.strerror or error})"))
 
 
 def _store(
