@@ -64,9 +64,9 @@ def serve(
         c.err.print(f"retrowalk on http://{host}:{port}  ({settings.database_url_redacted})")
         if host not in ("127.0.0.1", "localhost", "::1"):
             c.err.print("Reachable from other machines: serve it behind TLS (Secure cookies).")
-    import uvicorn
+    from retrowalk.web.server import run
 
-    uvicorn.run(
+    run(
         "retrowalk.web.app:create_app_from_environment",
         factory=True,
         host=host,
