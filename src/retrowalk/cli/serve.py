@@ -87,9 +87,9 @@ def serve(
             c.console.print(line, soft_wrap=True, markup=False, highlight=False)
         if host not in ("127.0.0.1", "localhost", "::1"):
             c.err.print("Reachable from other machines: serve it behind TLS (Secure cookies).")
-    import uvicorn
+    from retrowalk.web.server import run
 
-    uvicorn.run(
+    run(
         "retrowalk.web.app:create_app_from_environment",
         factory=True,
         host=host,

@@ -8,9 +8,11 @@ functions over value objects; the rules that use them are in ``progression``.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from retrowalk.domain.models import CheckIn, LoggedSession, SessionTarget
 from retrowalk.domain.pain_zones import SAFE_MAX_NPRS
@@ -159,13 +161,29 @@ def checkins_by_session(
     """
     days = [session.performed_at.date() for session in sessions]
     owned: list[list[CheckIn]] = [[] for _ in sessions]
+    in_order = all(a <= b for a, b in pairwise(days))
     for checkin in checkins:
-        before = [i for i, day in enumerate(days) if day < checkin.on]
-        same = [i for i, day in enumerate(days) if day == checkin.on]
-        owner = before[-1] if before else (same[-1] if same else None)
+        owner = _owner_sorted(days, checkin.on) if in_order else _owner_scan(days, checkin.on)
         if owner is not None:
             owned[owner].append(checkin)
     return owned
+
+
+def _owner_sorted(days: list[date], on: date) -> int | None:
+    """``_owner_scan`` for days in order (the usual case: one time zone), by bisection."""
+    before = bisect_left(days, on)
+    if before:
+        return before - 1
+    same = bisect_right(days, on)
+    return same - 1 if same else None
+
+
+def _owner_scan(days: list[date], on: date) -> int | None:
+    """The latest session (in the given order) done before day ``on``, else the latest done on
+    it: sessions logged in several time zones can have local days out of order."""
+    before = [i for i, day in enumerate(days) if day < on]
+    same = [i for i, day in enumerate(days) if day == on]
+    return before[-1] if before else (same[-1] if same else None)
 
 
 def next_morning(owned: Sequence[CheckIn]) -> CheckIn | None:

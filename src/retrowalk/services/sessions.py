@@ -30,31 +30,46 @@ from retrowalk.domain.validation import validate_checkin, validate_logged_sessio
 from retrowalk.errors import Conflict, NotFound
 from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import CheckInResult, LogResult, NextView
-from retrowalk.store.records import ProgramStatus, StoredProgram, Walker
+from retrowalk.store.records import ProgramState, ProgramStatus, StoredProgram, Walker
 from retrowalk.store.unit_of_work import UnitOfWork
 
 
 def require_program(work: UnitOfWork, walker: Walker) -> StoredProgram:
     stored = work.programs.current(walker.id)
     if stored is None:
-        raise NotFound(
-            f"{walker.profile.display_name} has no program yet: run `retrowalk start` (or "
-            "`retrowalk screen` once a clinician has cleared you)"
-        )
+        raise _no_program(walker)
     return stored
 
 
-def _target(stored: StoredProgram) -> SessionTarget:
+def require_state(work: UnitOfWork, walker: Walker) -> ProgramState:
+    """``require_program`` without the plan (logging and deciding never read it)."""
+    state = work.programs.current_state(walker.id)
+    if state is None:
+        raise _no_program(walker)
+    return state
+
+
+def _no_program(walker: Walker) -> NotFound:
+    return NotFound(
+        f"{walker.profile.display_name} has no program yet: run `retrowalk start` (or "
+        "`retrowalk screen` once a clinician has cleared you)"
+    )
+
+
+AnyProgram = StoredProgram | ProgramState
+
+
+def _target(stored: AnyProgram) -> SessionTarget:
+    if isinstance(stored, ProgramState):
+        return stored.target
     return stored.current_target or stored.program.sessions[0].target
 
 
 def _history(work: UnitOfWork, walker_id: str) -> tuple[list[LoggedSession], list[CheckIn]]:
-    sessions = [s.session for s in work.sessions.list(walker_id)]
-    checkins = [c.checkin for c in work.checkins.list(walker_id)]
-    return sessions, checkins
+    return work.sessions.history(walker_id), work.checkins.history(walker_id)
 
 
-def _decide(work: UnitOfWork, walker: Walker, stored: StoredProgram) -> Decision:
+def _decide(work: UnitOfWork, walker: Walker, stored: AnyProgram) -> Decision:
     sessions, checkins = _history(work, walker.id)
     return progression.decide(
         _target(stored),
@@ -70,7 +85,7 @@ PAUSED = "hold-paused"
 CLEARED = "hold-cleared-sign"
 
 
-def _hold(stored: StoredProgram, rule_id: str, text: str) -> Decision:
+def _hold(stored: AnyProgram, rule_id: str, text: str) -> Decision:
     """Keep the current target; the reason is a design choice (expert-opinion)."""
     return Decision(
         DecisionKind.HOLD, (Reason(rule_id, text, "expert-opinion"),), (), _target(stored)
@@ -95,12 +110,11 @@ def _cleared_by_resume(work: UnitOfWork, walker_id: str, stop: Decision) -> bool
 
 
 def _latest_session_id(work: UnitOfWork, walker_id: str) -> str | None:
-    latest_sessions = work.sessions.list(walker_id, newest_first=True, limit=1)
-    return latest_sessions[0].id if latest_sessions else None
+    return work.sessions.latest_id(walker_id)
 
 
 def decide_and_apply(
-    work: UnitOfWork, walker: Walker, stored: StoredProgram, now: datetime
+    work: UnitOfWork, walker: Walker, stored: AnyProgram, now: datetime
 ) -> Decision:
     """Decide, record the decision, and move the program's target (once per session)."""
     decision = _decide(work, walker, stored)
@@ -137,7 +151,7 @@ def decide_and_apply(
         if stored.status is ProgramStatus.ACTIVE:
             work.programs.pause(stored.id)
     elif decision.changes and decision.next_target is not None:
-        work.programs.update_current_target(stored.id, decision.next_target)
+        work.programs.move_target(stored.id, decision.next_target)
     return decision
 
 
@@ -148,7 +162,7 @@ def decide_and_apply(
 def current_target(uow: UowFactory, walker_ref: str | None) -> SessionTarget | None:
     with uow(read_only=True) as work:
         walker = find_walker(work, walker_ref)
-        stored = work.programs.current(walker.id)
+        stored = work.programs.current_state(walker.id)
         return None if stored is None else _target(stored)
 
 
@@ -163,7 +177,7 @@ def log_session(
     validate_logged_session(session, now)
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = require_program(work, walker)
+        stored = require_state(work, walker)
         saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
         decision = decide_and_apply(work, walker, stored, now)
         work.commit()
@@ -176,7 +190,7 @@ def check_in(
     validate_checkin(checkin, today)
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = require_program(work, walker)
+        stored = require_state(work, walker)
         if work.checkins.on(walker.id, checkin.on) is not None:
             raise Conflict(
                 f"there is already a check-in for {checkin.on.isoformat()}; "
@@ -195,7 +209,7 @@ def replace_check_in(
     validate_checkin(checkin, today)
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = require_program(work, walker)
+        stored = require_state(work, walker)
         work.checkins.replace(walker.id, checkin)
         decision = decide_and_apply(work, walker, stored, now)
         work.commit()
@@ -209,7 +223,7 @@ def resume(uow: UowFactory, walker_ref: str | None, *, now: datetime | None = No
     marks the warning signs reported so far as cleared."""
     with uow() as work:
         walker = find_walker(work, walker_ref)
-        stored = require_program(work, walker)
+        stored = require_state(work, walker)
         if stored.status is not ProgramStatus.PAUSED:
             return False
         resume_paused(work, walker.id, stored, now=now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from typing import Any
 
@@ -65,6 +66,22 @@ class CheckInRepository(Repository):
             statement = statement.where(CheckInRow.on_date <= until)
         statement = statement.order_by(CheckInRow.on_date)
         return [_checkin(row) for row in self._session.scalars(statement)]
+
+    def history(self, walker_id: str) -> builtins.list[CheckIn]:
+        """The walker's check-ins in date order, without their records (one light query:
+        what a decision reads)."""
+        statement = (
+            select(
+                CheckInRow.on_date,
+                CheckInRow.pain_next_morning_nprs,
+                CheckInRow.usual_pain_nprs,
+                CheckInRow.swelling,
+                CheckInRow.giving_way,
+            )
+            .where(CheckInRow.walker_id == walker_id)
+            .order_by(CheckInRow.on_date)
+        )
+        return [CheckIn(*values) for values in self._session.execute(statement)]
 
     def _row_on(self, walker_id: str, day: date) -> CheckInRow | None:
         statement = select(CheckInRow).where(

@@ -11,7 +11,7 @@ from retrowalk.domain.models import Goal, Program, SessionTarget
 from retrowalk.errors import Conflict, NotFound
 from retrowalk.formats.codec import decode, encode
 from retrowalk.store._base import Repository, aware, checked_id
-from retrowalk.store.records import ProgramStatus, StoredProgram
+from retrowalk.store.records import ProgramState, ProgramStatus, StoredProgram
 from retrowalk.store.tables import ProgramRow
 
 
@@ -116,6 +116,41 @@ class ProgramRepository(Repository):
         row = self._session.scalars(statement).first()
         return None if row is None else _program(row)
 
+    def current_state(self, walker_id: str) -> ProgramState | None:
+        """``current`` without the plan document (decoded only when no target was ever set)."""
+        statement = (
+            select(
+                ProgramRow.id,
+                ProgramRow.walker_id,
+                ProgramRow.created_at,
+                ProgramRow.goal,
+                ProgramRow.status,
+                ProgramRow.version,
+                ProgramRow.current_target,
+            )
+            .where(
+                ProgramRow.walker_id == walker_id,
+                ProgramRow.status != ProgramStatus.ENDED.value,
+            )
+            .order_by(ProgramRow.created_at.desc(), ProgramRow.id.desc())
+            .limit(1)
+        )
+        found = self._session.execute(statement).first()
+        if found is None:
+            return None
+        program_id, walker, created_at, goal, status, version, target = found
+        if target is None:
+            target = encode(self.get(program_id).program.sessions[0].target)
+        return ProgramState(
+            id=program_id,
+            walker_id=walker,
+            created_at=created_at,
+            goal=Goal(goal),
+            status=ProgramStatus(status),
+            version=version,
+            target=decode(SessionTarget, target, path="program.current_target"),
+        )
+
     def list(self, walker_id: str) -> list[StoredProgram]:
         statement = (
             select(ProgramRow)
@@ -138,6 +173,25 @@ class ProgramRepository(Repository):
         self, program_id: str, target: SessionTarget, *, expected_version: int | None = None
     ) -> StoredProgram:
         return self._change(program_id, expected_version, current_target=encode(target))
+
+    def move_target(self, program_id: str, target: SessionTarget) -> None:
+        """``update_current_target`` without reading the program back (a decision moves the
+        target after every logged session)."""
+        statement = (
+            update(ProgramRow)
+            .where(ProgramRow.id == program_id)
+            .values(
+                version=ProgramRow.version + 1,
+                updated_at=self._clock(),
+                current_target=encode(target),
+            )
+            # keeps a program row this unit of work already holds up to date, without a read
+            .execution_options(synchronize_session="evaluate")
+        )
+        with self._guarded(f"program {program_id}"):
+            changed = cast(CursorResult[Any], self._session.execute(statement)).rowcount
+        if changed != 1:
+            raise NotFound(f"program {program_id} not found")
 
     def set_status(
         self, program_id: str, status: ProgramStatus, *, expected_version: int | None = None

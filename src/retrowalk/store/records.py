@@ -85,6 +85,21 @@ class StoredProgram:
 
 
 @dataclass(frozen=True, slots=True)
+class ProgramState:
+    """A program without its plan: what logging, check-ins and decisions read. ``target`` is
+    the current target, or the first planned session's when none was set (``StoredProgram``'s
+    rule); reading it does not decode the plan document (about 120 kB of JSON a program)."""
+
+    id: str
+    walker_id: str
+    created_at: datetime
+    goal: Goal
+    status: ProgramStatus
+    version: int
+    target: SessionTarget
+
+
+@dataclass(frozen=True, slots=True)
 class StoredSession:
     """A logged session. ``version`` starts at 1 and grows with every edit (optimistic
     concurrency: an edit names the version it read). ``details`` holds source-specific extras

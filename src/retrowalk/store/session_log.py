@@ -15,7 +15,9 @@ comes back at the local time it was logged with.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
@@ -60,10 +62,32 @@ def _columns(session: LoggedSession) -> dict[str, Any]:
 
 
 def _logged(row: SessionLogRow) -> LoggedSession:
-    local = timezone(timedelta(seconds=row.performed_at_utc_offset_s))
+    local = _zone(row.performed_at_utc_offset_s)
     values = {name: getattr(row, name) for name in _COLUMNS}
     values["modality"] = Modality(row.modality)
     return LoggedSession(performed_at=row.performed_at.astimezone(local), **values)
+
+
+@cache
+def _zone(offset_s: int) -> timezone:
+    return timezone(timedelta(seconds=offset_s))
+
+
+_MODALITIES = {m.value: m for m in Modality}
+# LoggedSession's fields in their own order (positional construction), modality first.
+_FIELD_ORDER = tuple(f.name for f in dataclasses.fields(LoggedSession))[1:]
+assert set(_FIELD_ORDER) == set(_COLUMNS) and _FIELD_ORDER[0] == "modality"
+_HISTORY_COLUMNS = (
+    SessionLogRow.performed_at,
+    SessionLogRow.performed_at_utc_offset_s,
+    *(getattr(SessionLogRow, name) for name in _FIELD_ORDER),
+)
+
+
+def _logged_values(values: tuple[Any, ...]) -> LoggedSession:
+    """A LoggedSession from a row of ``_HISTORY_COLUMNS``."""
+    performed_at, offset_s, modality, *rest = values
+    return LoggedSession(performed_at.astimezone(_zone(offset_s)), _MODALITIES[modality], *rest)
 
 
 def _stored(row: SessionLogRow) -> StoredSession:
@@ -196,6 +220,31 @@ class SessionLogRepository(Repository):
         order = (SessionLogRow.performed_at, SessionLogRow.created_at, SessionLogRow.id)
         statement = statement.order_by(*(c.desc() for c in order) if newest_first else order)
         return [_stored(row) for row in self._session.scalars(page(statement, limit, offset))]
+
+    def history(self, walker_id: str) -> builtins.list[LoggedSession]:
+        """The walker's sessions (deleted ones left out) in ``list`` order, without their
+        records: what a decision reads, in one light query."""
+        statement = (
+            select(*_HISTORY_COLUMNS)
+            .where(SessionLogRow.walker_id == walker_id, SessionLogRow.deleted_at.is_(None))
+            .order_by(SessionLogRow.performed_at, SessionLogRow.created_at, SessionLogRow.id)
+        )
+        return [_logged_values(tuple(values)) for values in self._session.execute(statement)]
+
+    def latest_id(self, walker_id: str) -> str | None:
+        """The id of the walker's latest session (``list(newest_first=True, limit=1)``)."""
+        statement = (
+            select(SessionLogRow.id)
+            .where(SessionLogRow.walker_id == walker_id, SessionLogRow.deleted_at.is_(None))
+            .order_by(
+                SessionLogRow.performed_at.desc(),
+                SessionLogRow.created_at.desc(),
+                SessionLogRow.id.desc(),
+            )
+            .limit(1)
+        )
+        found: str | None = self._session.scalars(statement).first()
+        return found
 
     def count(self, walker_id: str, *, include_deleted: bool = False) -> int:
         statement = (

@@ -8,13 +8,15 @@ everything back: a failing use case writes nothing.
         uow.commit()
 
 On SQLite a unit of work takes the write lock when it starts (``BEGIN IMMEDIATE``) so two
-writers queue (busy timeout) instead of one failing on a stale snapshot; ``read_only=True``
-starts a plain deferred transaction that never blocks writers (WAL) and refuses ``commit``.
+writers queue instead of one failing on a stale snapshot (they wait their turn on a file lock,
+``store.writer_turns``, then SQLite's busy timeout); ``read_only=True`` starts a plain deferred
+transaction that never blocks writers (WAL) and refuses ``commit``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from types import TracebackType
 from typing import Self
 
@@ -38,6 +40,7 @@ from retrowalk.store.repositories import (
     SessionLogRepository,
     WalkerRepository,
 )
+from retrowalk.store.writer_turns import writer_turn
 
 SessionFactory = Callable[[], Session]
 
@@ -81,18 +84,24 @@ class UnitOfWork:
         self._read_only = read_only
         self._clock = clock
         self._session: Session | None = None
+        self._turn = ExitStack()
 
     def __enter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
         session = self._session_factory()
         mode = "DEFERRED" if self._read_only else "IMMEDIATE"
+        turn = ExitStack()
         try:
+            if not self._read_only:
+                turn.enter_context(writer_turn(session.get_bind().engine.url))
             session.connection(execution_options={SQLITE_BEGIN_OPTION: mode})
         except BaseException:
             session.close()
+            turn.close()
             raise
         self._session = session
+        self._turn = turn
         clock = self._clock
         self.walkers = WalkerRepository(session, clock)
         self.screenings = ScreeningRepository(session, clock)
@@ -121,6 +130,7 @@ class UnitOfWork:
             session.rollback()
         finally:
             session.close()
+            self._turn.close()
 
     def commit(self) -> None:
         if self._read_only:

@@ -1,0 +1,64 @@
+"""``retrowalk serve`` with several workers keeps Nagle's algorithm off (uvicorn issue 3149)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from retrowalk.web.server import TcpConfig, tcp_socket
+
+
+def _accepted_nodelay(listener: socket.socket) -> int:
+    """TCP_NODELAY of a connection asyncio accepts on ``listener`` (as uvicorn's workers do)."""
+
+    async def probe() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        port = listener.getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(seen, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    return asyncio.run(probe())
+
+
+def _bound() -> socket.socket:
+    """A listening socket made the way uvicorn's ``Config.bind_socket`` makes it."""
+    sock = socket.socket(family=socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def test_a_socket_bound_like_uvicorn_loses_nodelay_and_the_rewrapped_one_keeps_it() -> None:
+    plain = _bound()
+    assert plain.proto != socket.IPPROTO_TCP
+    assert _accepted_nodelay(plain) == 0  # the problem this module works around
+
+    fixed = _bound()
+    address = fixed.getsockname()
+    fixed = tcp_socket(fixed)
+    assert fixed.proto == socket.IPPROTO_TCP
+    assert fixed.getsockname() == address
+    assert fixed.get_inheritable()
+    assert _accepted_nodelay(fixed) != 0
+
+
+def test_the_config_of_retrowalk_serve_binds_a_tcp_socket() -> None:
+    config = TcpConfig("retrowalk.web.app:create_app_from_environment", port=0, workers=2)
+    sock = config.bind_socket()
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        assert _accepted_nodelay(sock) != 0
+    finally:
+        sock.close()
