@@ -232,7 +232,7 @@ def resume(uow: UowFactory, walker_ref: str | None, *, now: datetime | None = No
 
 
 def resume_paused(
-    work: UnitOfWork, walker_id: str, stored: StoredProgram, *, now: datetime | None
+    work: UnitOfWork, walker_id: str, stored: AnyProgram, *, now: datetime | None
 ) -> None:
     """Inside an open unit of work: resume the paused program ``stored`` and record the hold
     that marks the warning signs reported so far as cleared (``resume`` and
