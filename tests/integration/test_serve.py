@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def small_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, Any]]:
-    """A two-patient demo (the real one takes a while) and uvicorn replaced by a recorder."""
+    """A two-patient demo (the real one takes a while) and the server replaced by a recorder."""
     from argon2 import PasswordHasher
 
     from retrowalk.services import credentials
@@ -34,9 +34,11 @@ def small_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str
         functools.partial(demo.fill_demo_clinic, patients=2, weeks=1),
     )
     calls: list[dict[str, Any]] = []
-    import uvicorn
+    from retrowalk.web import server
 
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    # `serve` hands over to retrowalk.web.server.run (uvicorn with TCP_NODELAY); record instead
+    # of serving forever.
+    monkeypatch.setattr(server, "run", lambda *args, **kwargs: calls.append(kwargs))
     return calls
 
 

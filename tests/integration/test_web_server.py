@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from retrowalk.web.server import TcpConfig, tcp_socket
 
@@ -29,7 +30,10 @@ def _accepted_nodelay(listener: socket.socket) -> int:
             writer.close()
             server.close()
 
-    return asyncio.run(probe())
+    # A thread of its own: another test in this worker (Playwright's sync API) may have left
+    # an event loop running in the main thread, where asyncio.run refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, probe()).result(timeout=30)
 
 
 def _bound() -> socket.socket:
