@@ -139,9 +139,13 @@ def _first_row_is_real(head: bytes, layout: CsvLayout, time_idx: int, elapsed_id
     not 0 and its seconds_elapsed not hugely negative). Then ``_drop_bogus`` drops nothing
     whatever the later rows hold, so the seconds_elapsed column (a tenth of the parsing) need
     not be read. False when unsure (a cut-off or odd first line): the column is read."""
-    lines = head.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines(keepends=True)
+    # Lines end at "\n" only, as the CSV reader sees them (str.splitlines would also split at
+    # form feeds, "\x1c" or U+2028 inside a field and take a fragment for the first row).
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]  # the last piece had no "\n" after it
     rows = [line for line in lines if line.strip()]
-    if len(rows) < 2 or (len(head) >= HEAD_BYTES and not rows[1].endswith(("\n", "\r"))):
+    if len(rows) < 2 or (len(head) >= HEAD_BYTES and not rows[1].endswith("\n")):
         return False
     fields = next(csv.reader([rows[1].rstrip("\r\n")], delimiter=layout.delimiter), [])
     if len(fields) != len(layout.columns):
