@@ -51,7 +51,8 @@ from retrowalk.sensing.gait import WalkingBout, analyze_motion
 
 BACKWARD_BOUT_LIMIT_S = 10.0
 PHONE_WARMUP_S = 30.0
-PITCH_ONLY_MARGINS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+PITCH_ONLY_MARGINS: tuple[float | None, ...] = (None, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+"""Bout margins of the pitch cue alone; None: the detector's default for the placement."""
 
 
 @dataclass
@@ -168,7 +169,7 @@ def waist_report(trials: list[Trial]) -> dict[str, Tally]:
         "same recording",
         "turned round",
         "pitch only",
-        *(f"pitch fm {fm:.1f}" for fm in PITCH_ONLY_MARGINS if fm != det.thresholds.far_margin),
+        *(f"pitch fm {fm:.1f}" for fm in PITCH_ONLY_MARGINS if fm is not None),
     )
     totals = {c: Tally() for c in conditions}
     per_subject: dict[tuple[str, str], Tally] = {}
@@ -205,7 +206,7 @@ def waist_report(trials: list[Trial]) -> dict[str, Tally]:
                 add("other attachment", score(det.detect(rec, t.bouts, cal), t.walk_spans, name))
                 for fm, detector in pitch_only.items():
                     res = detector.detect(rec, t.bouts, cal)
-                    cond = "pitch only" if fm == det.thresholds.far_margin else f"pitch fm {fm:.1f}"
+                    cond = "pitch only" if fm is None else f"pitch fm {fm:.1f}"
                     add(cond, score(res, t.walk_spans, name))
         if name != "9-3":
             warm = t.uturn_start_s - float(rec.time_s[0])

@@ -169,7 +169,8 @@ class DirectionDetector:
         hop_s: float = 1.0,
         placement: str = "auto",
         margin: float = 0.2,
-        far_margin: float = 0.7,
+        far_margin: float | None = None,
+        min_far_calibration: float | None = None,
         uncalibrated_threshold: float = 0.85,
         min_confidence: float = 0.5,
         bout_share: float = 0.6,
@@ -187,7 +188,8 @@ class DirectionDetector:
             raise InvalidInput("placement", placement, "auto, waist or pocket")
         for name, value in (
             ("margin", margin),
-            ("far_margin", far_margin),
+            ("far_margin", 0.0 if far_margin is None else far_margin),
+            ("min_far_calibration", 0.0 if min_far_calibration is None else min_far_calibration),
             ("uncalibrated_threshold", uncalibrated_threshold),
             ("min_confidence", min_confidence),
             ("bout_share", bout_share),
@@ -215,7 +217,8 @@ class DirectionDetector:
         self.bout_share = float(bout_share)
         self.thresholds = Thresholds(
             margin=float(margin),
-            far_margin=float(far_margin),
+            far_margin=None if far_margin is None else float(far_margin),
+            min_far_calibration=None if min_far_calibration is None else float(min_far_calibration),
             uncalibrated_threshold=float(uncalibrated_threshold),
             min_travel_strength=float(min_travel_strength),
             tilt_match_deg=float(tilt_match_deg),
@@ -348,7 +351,7 @@ class DirectionDetector:
             calibration, source = None, "none"
         pitch = _placement_pitch(cues, placement)
         same = source == "warm-up"
-        inputs = RuleInputs(cues, pitch, calibration, same, travel_allowed=True)
+        inputs = RuleInputs(placement, cues, pitch, calibration, same, travel_allowed=True)
         calls = decide_windows(inputs, self.thresholds, self.min_confidence)
         attachment = "none" if calibration is None else "same-recording" if same else "matched"
         if calibration is not None and not same and _conflict(calls, self.thresholds):
@@ -356,7 +359,7 @@ class DirectionDetector:
                 "travel and pitch cues disagree throughout: the sensor seems worn differently "
                 "from the calibration (turned round?); its travel direction is not used"
             )
-            inputs = RuleInputs(cues, pitch, calibration, same, travel_allowed=False)
+            inputs = RuleInputs(placement, cues, pitch, calibration, same, travel_allowed=False)
             calls = decide_windows(inputs, self.thresholds, self.min_confidence)
             attachment = "conflict"
         elif (
