@@ -332,7 +332,7 @@ class DirectionDetector:
             return empty_result(bouts, notes, "no-gravity")
         source = "given" if calibration is not None else "none"
         spans = _spans(bouts, None, None)
-        cues = self._cues(recording, spans)
+        cues = window_cues(recording, spans, self.window_s, self.hop_s)  # gravity checked
         placement = self._placement(cues, None if warmup_s is not None else calibration, notes)
         if warmup_s is not None:
             warm_end_s = float(recording.time_s[0]) + warmup_s
