@@ -186,7 +186,7 @@ def window_cues(
     k_start, k_len, owner = _windows(spans, t0, rate, hop, per_window, n_blocks)
     if k_start.size == 0:
         return _empty_cues()
-    band = _band(round(rate, 2))
+    band = round(rate, 2)
     acc0 = raw - raw.mean(axis=0)
     # v: the same filter on the integral, so that a and v differ by the integration alone;
     # one filter call on every channel (each column is filtered on its own)
@@ -250,9 +250,16 @@ def window_cues(
     )
 
 
-def _filter(sos: FloatArray, x: FloatArray) -> FloatArray:
-    """Causal band-pass starting in the steady state of the first sample."""
-    zi = sps.sosfilt_zi(sos)[:, :, None] * x[0][None, None, :]
+@functools.lru_cache(maxsize=16)
+def _band_zi(rate_hz: float) -> FloatArray:
+    """The band-pass's steady-state initial conditions for a unit step."""
+    return np.asarray(sps.sosfilt_zi(_band(rate_hz)), dtype=np.float64)
+
+
+def _filter(rate_hz: float, x: FloatArray) -> FloatArray:
+    """Causal band-pass (:func:`_band`) starting in the steady state of the first sample."""
+    sos = _band(rate_hz)
+    zi = _band_zi(rate_hz)[:, :, None] * x[0][None, None, :]
     y, _ = sps.sosfilt(sos, x, axis=0, zi=zi)
     return np.asarray(y)
 
