@@ -24,7 +24,8 @@ per condition:
 - ``turned round``: the paired trial's calibration with its forward direction reversed, as if
   the sensor had been worn turned round about the vertical (the worst re-attachment);
 - ``pitch only``: other-attachment calibrations with the travel direction disabled
-  (``tilt_match_deg=0``): the pitch cue alone, as for a sensor worn with another tilt.
+  (``tilt_match_deg=0``): the pitch cue alone, as for a sensor worn with another tilt, judged
+  per bout at the default ``far_margin`` and at 0.2-0.7 (``pitch fm``).
 
 phone-steps: uncalibrated, warm-up (first 30 s of each walk), and a calibration from another
 walk of the same walker and placement.

@@ -26,10 +26,12 @@ data set and style), simulated at
 and ``uncalibrated``. Targets per placement: backward right on at least 90 % of backward bouts;
 wrong on under 2 % (a non-backward bout called backward, or a backward one called forward).
 
-Leave-one-style-out: ``far_margin`` (the only parameter one could tune here: the pitch margin
-when the travel direction does not carry over) is chosen on the other styles (the largest hit
-rate with under 1 % wrong) and applied to the held-out style. The default ``far_margin`` (0.7)
-is set by the real recordings, not here; both are reported.
+Leave-one-style-out: ``far_margin`` (the only parameter one could tune here: the bout margin
+of the pitch cue when the travel direction does not carry over) is chosen on the other styles
+(the largest hit rate with under 1 % wrong; "None" is the detector's per-placement default)
+and applied to the held-out style. The default (waist 0.35, pocket 0.2) and the least clear
+calibration (``min_far_calibration``, waist 0.3) are bounded by the real recordings
+(validate_direction_real.py, "pitch only"), not chosen here; both are reported.
 """
 
 from __future__ import annotations
