@@ -10,7 +10,10 @@ analysis and to the end-to-end import (read + analyse). Target (issue 7): it add
 Measured (2 shared cores under load 3-13, medians of 7-15; +-50 % between runs): analyze_motion
 55-127 ms; detect 39-67 ms uncalibrated, 45-93 ms with the warm-up (5-9 M samples/s): 50-85 %
 of analyze_motion (target 20 %: not met); read_motion 300-490 ms, so 11-15 % of the import.
-The floor is the data itself: bringing 6 channels to 25 Hz, one causal filter pass over 9
+Again after trimming (one filter call on the 9 channels, block sums before cumulating, gravity
+checked once, identical cues and calls), in CPU time under load 6-7 (medians of 15, before and
+after alternating): detect 70-93 ms (3.9-5.2 M samples/s), 68-93 % of analyze_motion either
+way: no measurable change. The floor is the data itself: bringing 6 channels to 25 Hz, one causal filter pass over 9
 channels and the per-second sums of their products.
 
 Usage: /work/venv/bin/python benchmarks/direction_bench.py [--repeats 7] [--minutes 60]

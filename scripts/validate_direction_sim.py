@@ -26,10 +26,12 @@ data set and style), simulated at
 and ``uncalibrated``. Targets per placement: backward right on at least 90 % of backward bouts;
 wrong on under 2 % (a non-backward bout called backward, or a backward one called forward).
 
-Leave-one-style-out: ``far_margin`` (the only parameter one could tune here: the pitch margin
-when the travel direction does not carry over) is chosen on the other styles (the largest hit
-rate with under 1 % wrong) and applied to the held-out style. The default ``far_margin`` (0.7)
-is set by the real recordings, not here; both are reported.
+Leave-one-style-out: ``far_margin`` (the only parameter one could tune here: the bout margin
+of the pitch cue when the travel direction does not carry over) is chosen on the other styles
+(the largest hit rate with under 1 % wrong; "None" is the detector's per-placement default)
+and applied to the held-out style. The default (waist 0.35, pocket 0.2) and the least clear
+calibration (``min_far_calibration``, waist 0.3) are bounded by the real recordings
+(validate_direction_real.py, "pitch only"), not chosen here; both are reported.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ from retrowalk.sensing.recording import MotionRecording
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mocap"
 CLIP_RE = re.compile(r"dataset-(\d)_(walk-back|walk-left|walk-right|walk|run)_([a-z]+)_(\d+)")
 JOINTS = {"Hips": "waist", "UpperLeg_L": "pocket", "UpperLeg_R": "pocket"}
-FAR_MARGINS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+FAR_MARGINS: tuple[float | None, ...] = (None, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+"""None: the detector's per-placement default (waist 0.35, pocket 0.2)."""
 PROTOCOLS = ("uncalibrated", "re-attached", "same attachment", "warm-up")
 
 
@@ -182,7 +185,7 @@ class Outcome:
     style: str
     placement: str
     protocol: str
-    far_margin: float
+    far_margin: float | None
     direction: WalkDirection
     judged: bool  # long enough to judge
 
@@ -205,7 +208,7 @@ def run(clips: list[Clip], rotations: int, rates: tuple[float, ...], seed: int) 
 
                     def add(
                         protocol: str,
-                        fm: float,
+                        fm: float | None,
                         d: WalkDirection,
                         clip: Clip = clip,
                         placement: str = placement,
@@ -264,12 +267,12 @@ def rates_of(outs: list[Outcome]) -> tuple[float, float, float, int, int]:
     return float(hit), float(false), float(wrong_fwd), len(back), len(other)
 
 
-def report(outcomes: list[Outcome], default_fm: float) -> None:
+def report(outcomes: list[Outcome], default_fm: float | None) -> None:
     for placement in ("waist", "pocket"):
         sel = [o for o in outcomes if o.placement == placement]
         print(f"\n=== {placement} ({'Hips' if placement == 'waist' else 'UpperLeg_L/R'}) ===")
         for protocol in PROTOCOLS:
-            fms = (0.0,) if protocol == "uncalibrated" else FAR_MARGINS
+            fms: tuple[float | None, ...] = (0.0,) if protocol == "uncalibrated" else FAR_MARGINS
             if protocol == "warm-up":
                 fms = (default_fm,)
             for fm in fms:
@@ -277,7 +280,7 @@ def report(outcomes: list[Outcome], default_fm: float) -> None:
                 if not outs:
                     continue
                 hit, false, wrong, nb, no = rates_of(outs)
-                tag = f"far_margin {fm:.1f}" + (" (default)" if fm == default_fm else "")
+                tag = "far_margin default" if fm is None else f"far_margin {fm:.1f}"
                 if protocol == "uncalibrated":
                     tag = ""
                 print(
@@ -306,7 +309,7 @@ def loso(sel: list[Outcome]) -> None:
     """Leave one style out: pick far_margin on the other styles, score the held-out one."""
     styles = sorted({o.style for o in sel if o.kind == "walk-back"})
     picked: list[Outcome] = []
-    chosen = []
+    chosen: list[float | None] = []
     for held in styles:
         train = [o for o in sel if o.protocol == "re-attached" and o.style != held]
         best, best_hit = FAR_MARGINS[-1], -1.0
@@ -322,8 +325,8 @@ def loso(sel: list[Outcome]) -> None:
         ]
     hit, false, wrong, nb, _no = rates_of(picked)
     print(
-        f"  re-attached, leave-one-style-out far_margin (chosen {sorted(set(chosen))}): backward "
-        f"right {hit:5.1f} % (n={nb})  called backward when not {false:4.1f} %  backward called "
+        f"  re-attached, leave-one-style-out far_margin (chosen {sorted({str(c) for c in chosen})}): "
+        f"backward right {hit:5.1f} % (n={nb})  called backward when not {false:4.1f} %  backward called "
         f"forward {wrong:4.1f} %"
     )
 

@@ -22,6 +22,7 @@ from retrowalk.errors import InvalidInput
 from retrowalk.formats.bvh import global_pose, read_bvh
 from retrowalk.sensing.direction import DirectionDetector, DirectionResult
 from retrowalk.sensing.direction_calibration import Calibration
+from retrowalk.sensing.direction_rules import bout_medians
 from retrowalk.sensing.gait import WalkingBout, analyze_motion
 from retrowalk.sensing.imu_sim import ImuSimulator
 from retrowalk.sensing.recording import MotionRecording
@@ -295,6 +296,8 @@ def test_a_calibration_for_another_placement_is_not_used(
         ("hop_s", 0.0),
         ("placement", "hand"),
         ("margin", -0.1),
+        ("far_margin", 1.5),
+        ("min_far_calibration", -0.1),
         ("min_confidence", 1.5),
         ("bout_share", 0.5),
         ("tilt_match_deg", 120.0),
@@ -368,3 +371,56 @@ def test_simulated_diagonal_walks_are_never_called_backward(
     result = DirectionDetector().detect(rec, bouts, warmup_s=split)
     assert result.bouts[1].direction is not WalkDirection.BACKWARD
     assert result.bouts[1].backward_s == 0.0
+
+
+def _whole(rec: MotionRecording) -> tuple[WalkingBout, ...]:
+    return (WalkingBout(float(rec.time_s[0]), float(rec.time_s[-1]), 0, 0.0, np.zeros(0)),)
+
+
+@pytest.mark.parametrize("joint", ["Hips", "UpperLeg_R"])
+@pytest.mark.parametrize("style", ["proud", "angry"])
+def test_a_calibration_from_another_attachment_finds_the_simulated_backward_clip(
+    shared_data: Path, joint: str, style: str
+) -> None:
+    """The issue's protocol: calibrated on a forward clip at one mounting rotation, the sensor
+    re-attached at another: only the pitch cue carries over, judged over the bout."""
+    det = DirectionDetector()
+    warm = _clip(shared_data, f"dataset-1_walk_{style}_001", joint, Rotation.random(None, 3), 3)
+    cal = det.calibrate(warm, _whole(warm))
+    for stem, expected in (
+        (f"dataset-1_walk-back_{style}_001", WalkDirection.BACKWARD),
+        (f"dataset-1_walk_{style}_002", WalkDirection.FORWARD),
+    ):
+        rec = _clip(shared_data, stem, joint, Rotation.random(None, 4), 4)
+        result = det.detect(rec, _whole(rec), cal)
+        assert result.attachment == "changed"
+        assert result.bouts[0].direction is expected
+        assert result.bouts[0].reason == "pitch-calibrated"
+
+
+def test_a_faint_signature_is_not_carried_to_another_attachment(shared_data: Path) -> None:
+    """A calibrated pitch value near zero (real lower backs whose sign changed between
+    attachments) says nothing once the sensor was re-attached: unknown, never backward."""
+    det = DirectionDetector()
+    warm = _clip(shared_data, "dataset-1_walk_proud_001", "Hips", Rotation.random(None, 3), 3)
+    cal = det.calibrate(warm, _whole(warm))
+    assert cal.pitch_cue_median is not None and abs(cal.pitch_cue_median) >= 0.3
+    faint = replace(cal, pitch_cue_median=0.1 * np.sign(cal.pitch_cue_median))
+    rec = _clip(shared_data, "dataset-1_walk-back_proud_001", "Hips", Rotation.random(None, 4), 4)
+    result = det.detect(rec, _whole(rec), faint)
+    assert result.bouts[0].direction is WalkDirection.UNKNOWN
+    assert result.backward_s == 0.0
+
+
+def test_bout_medians_are_each_bouts_median_over_the_selected_windows() -> None:
+    rng = np.random.default_rng(3)
+    bout = np.sort(rng.integers(0, 6, 200)).astype(np.intp)
+    values = rng.normal(size=200)
+    values[rng.random(200) < 0.1] = np.nan
+    selected = rng.random(200) < 0.7
+    got = bout_medians(values, bout, selected)
+    for j in range(6):
+        pick = (bout == j) & selected & np.isfinite(values)
+        want = np.median(values[pick]) if pick.any() else np.nan
+        np.testing.assert_allclose(got[bout == j], want)
+    assert np.all(np.isnan(bout_medians(values, bout, np.zeros(200, dtype=bool))))

@@ -80,9 +80,21 @@ class DirectionDetector:
       Its sign belongs to the walker and the attachment, not to the direction alone: judged
       against the calibrated sign, it is the second opinion, and the protection against a
       sensor worn turned round since the calibration (same tilt, travel direction flipped).
+      In a pocket it is taken about the thigh's swing axis (``thigh_cue``). The issue's
+      thigh-timing cue (the swing starts at the vertical acceleration peak walking forward,
+      ends there walking backward) was measured and is not used: on simulated thighs
+      (scripts/direction_cue_study.py) corr(a_up, d|w|^2/dt) was negative on only 8 of 18
+      backward clips (positive on 86 % of 78 forward ones); its phase form on 12 of 18.
 
     Without a calibration the pitch cue alone must pass +/-0.85 (beyond every real forward
-    walk measured): in practice ``unknown``. Running (cadence 165 steps/min or more, or 1 g
+    walk measured): in practice ``unknown``. With a calibration from another recording whose
+    tilt no longer matches (the sensor was re-attached), the pitch cue is the only calibrated
+    cue: it is judged per bout (the median over the bout's windows against the walker's sign)
+    and only when the walker's signature is clear (see ``far_margin``,
+    ``min_far_calibration``). On real lower backs the cue's sign held within an attachment but
+    changed between attachments for 7 of 12 people, each time with a faint signature (|median|
+    under 0.3) on one side; judged against a clear calibration, the other side's walks kept
+    their median at -0.27 or above. Running (cadence 165 steps/min or more, or 1 g
     RMS), turning (heading rate over 20 deg/s), standing and unclear windows are ``unknown``.
 
     Real forward walks, none backward (scripts/validate_direction_real.py; share of walking
@@ -93,10 +105,12 @@ class DirectionDetector:
       uncalibrated 0.00 % / 0 %; calibrated on another trial of the same person after the sensor
       was re-attached (272 runs) 0.00 % / 61 %; same attachment (68) 0.00 % / 74 %; same
       recording, the first 10 m as warm-up (69, 3 warm-ups too short) 0.00 % / 73 %; a
-      calibration turned round, the worst re-attachment (68) 0.00 % / 2 % (conflict found);
-      the pitch cue alone, as after a re-attachment with another tilt (272): 0.43 % at the
-      default ``far_margin`` 0.7 (subject 9: 5.5 %), 3.4 % at 0.5, 14.0 % at 0.2. Per subject
-      0.00 % in every other condition.
+      calibration turned round, the worst re-attachment (68) 0.00 % / 26 % (conflict found);
+      the pitch cue alone, as after a re-attachment with another tilt (272 runs, travel
+      direction disabled): 0.00 % / 15 % with the bout rule's defaults, 0.00 % at bout margins
+      0.3-0.7, 2.1 % at 0.2 (subjects 5 and 8, whose sign changed between attachments; the
+      earlier per-window rule gave 0.43 % at 0.7, 14 % at 0.2). Per subject 0.00 % in every
+      default condition.
     - phone-steps (48 Android walks, 7 placements, accelerometer only, 123 min): uncalibrated
       0.00 % / 0 % (no gyroscope: unknown); 30 s warm-up 0.00 % / 73 %; calibrated on another
       walk of the same walker and placement (79 runs) 0.00 % / 82 % (backward needs the pitch
@@ -112,12 +126,14 @@ class DirectionDetector:
 
     - warm-up (a forward clip of the same style, then the test clip, one recording, same
       mounting): 100 % / 98.5 %;
-    - calibrated on that forward clip as another recording, same mounting: 88.9 % / 82.8 %
-      (100 % / 93.9 % with ``far_margin`` 0.2: weak travel-sign windows fall back to the pitch);
-    - re-attached (calibration at another mounting rotation, the issue's protocol): 22.2 % /
-      0.8 % at the default ``far_margin`` 0.7, 96.9 % / 91.5 % at 0.1-0.2, which leave-one-
-      style-out picks in every fold; the real re-attached lower backs above forbid it (14 %
-      of their forward walking called backward at 0.2);
+    - calibrated on that forward clip as another recording, same mounting: 100 % / 93.9 %
+      (88.9 % / 82.8 % under the earlier per-window rule: weak travel-sign windows fall back
+      to the pitch cue);
+    - re-attached (calibration at another mounting rotation, the issue's protocol: only the
+      pitch cue carries over): 96.9 % / 91.5 % with the default bout rule (waist 0.35,
+      pocket 0.2), which leave-one-style-out also picks in every fold; 22.2 % / 0.8 % under
+      the earlier per-window rule (margin 0.7). Bout margins 0.1-0.3 give the same at the
+      waist, 0.4 gives 85.8 % / 16.1 %;
     - uncalibrated: 11.1 % / 0 %.
 
     Simulation against reality at the waist (scripts/direction_gap_report.py, per 6 s window
@@ -131,7 +147,9 @@ class DirectionDetector:
 
     Speed (benchmarks/direction_bench.py, 60 min at 100 Hz, 2 shared and busy cores): 40-90 ms
     (5-9 M samples/s), 50-85 % of ``analyze_motion``'s time in the same run (target 20 %: not
-    met), 11-15 % of the import (reading the generic CSV plus ``analyze_motion``).
+    met), 11-15 % of the import (reading the generic CSV plus ``analyze_motion``). Measured
+    again in CPU time under load 6-7 (medians of 15): 70-93 ms, 68-93 % of ``analyze_motion``,
+    the same before and after trimming (one filter call, block sums, gravity checked once).
 
     Parameters (defaults are design choices, expert-opinion, checked on ../shared/data)
     ----------
@@ -140,9 +158,16 @@ class DirectionDetector:
     placement: ``"auto"`` (from the signal), ``"waist"`` or ``"pocket"`` (front trouser pocket).
     margin: how far below zero the calibrated pitch cue must fall (cue x sign of the walker's
         forward value) to count as backward evidence, default 0.2.
-    far_margin: the same when the pitch cue is the only calibrated cue (the sensor was worn
-        with another tilt than at the calibration), default 0.7: the least with under 1 % of
-        real forward walking called backward (0.43 %; 0.6 gave 1.3 %).
+    far_margin: how far the median of a bout's pitch cue must fall below zero (x the
+        walker's sign) when the pitch cue is the only calibrated cue and the calibration
+        comes from another recording (the sensor was worn with another tilt); each window's
+        own cue must still pass ``margin``. Default (None) per placement: waist 0.35 (real
+        re-attached lower backs: 0.00 % called backward at 0.3, 2.1 % at 0.2; simulated
+        backward bouts' medians -0.37 or below), pocket 0.2 (simulated thighs: backward bout
+        medians -0.25 or below, forward -0.02 or above; no real pocket gyroscope data).
+    min_far_calibration: least |median| of the calibrated pitch cue for that rule to apply;
+        default (None) per placement: waist 0.3 (a fainter real signature changed sign between
+        attachments), pocket 0.05 (the simulated thigh cue's forward medians are 0.01-0.46).
     uncalibrated_threshold: without a calibration the pitch cue must pass -/+ this to call
         backward/forward, default 0.85: above every real forward walk's value measured.
     min_confidence: calls below it become ``unknown``, default 0.5 (0.5 = each cue just at
@@ -169,7 +194,8 @@ class DirectionDetector:
         hop_s: float = 1.0,
         placement: str = "auto",
         margin: float = 0.2,
-        far_margin: float = 0.7,
+        far_margin: float | None = None,
+        min_far_calibration: float | None = None,
         uncalibrated_threshold: float = 0.85,
         min_confidence: float = 0.5,
         bout_share: float = 0.6,
@@ -187,7 +213,8 @@ class DirectionDetector:
             raise InvalidInput("placement", placement, "auto, waist or pocket")
         for name, value in (
             ("margin", margin),
-            ("far_margin", far_margin),
+            ("far_margin", 0.0 if far_margin is None else far_margin),
+            ("min_far_calibration", 0.0 if min_far_calibration is None else min_far_calibration),
             ("uncalibrated_threshold", uncalibrated_threshold),
             ("min_confidence", min_confidence),
             ("bout_share", bout_share),
@@ -215,7 +242,8 @@ class DirectionDetector:
         self.bout_share = float(bout_share)
         self.thresholds = Thresholds(
             margin=float(margin),
-            far_margin=float(far_margin),
+            far_margin=None if far_margin is None else float(far_margin),
+            min_far_calibration=None if min_far_calibration is None else float(min_far_calibration),
             uncalibrated_threshold=float(uncalibrated_threshold),
             min_travel_strength=float(min_travel_strength),
             tilt_match_deg=float(tilt_match_deg),
@@ -329,7 +357,7 @@ class DirectionDetector:
             return empty_result(bouts, notes, "no-gravity")
         source = "given" if calibration is not None else "none"
         spans = _spans(bouts, None, None)
-        cues = self._cues(recording, spans)
+        cues = window_cues(recording, spans, self.window_s, self.hop_s)  # gravity checked
         placement = self._placement(cues, None if warmup_s is not None else calibration, notes)
         if warmup_s is not None:
             warm_end_s = float(recording.time_s[0]) + warmup_s
@@ -348,7 +376,7 @@ class DirectionDetector:
             calibration, source = None, "none"
         pitch = _placement_pitch(cues, placement)
         same = source == "warm-up"
-        inputs = RuleInputs(cues, pitch, calibration, same, travel_allowed=True)
+        inputs = RuleInputs(placement, cues, pitch, calibration, same, travel_allowed=True)
         calls = decide_windows(inputs, self.thresholds, self.min_confidence)
         attachment = "none" if calibration is None else "same-recording" if same else "matched"
         if calibration is not None and not same and _conflict(calls, self.thresholds):
@@ -356,7 +384,7 @@ class DirectionDetector:
                 "travel and pitch cues disagree throughout: the sensor seems worn differently "
                 "from the calibration (turned round?); its travel direction is not used"
             )
-            inputs = RuleInputs(cues, pitch, calibration, same, travel_allowed=False)
+            inputs = RuleInputs(placement, cues, pitch, calibration, same, travel_allowed=False)
             calls = decide_windows(inputs, self.thresholds, self.min_confidence)
             attachment = "conflict"
         elif (

@@ -135,8 +135,8 @@ def _band(rate_hz: float) -> FloatArray:
 def _block_sums(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
     """Sums of consecutive blocks of ``block`` rows, with a leading zero row, cumulated:
     row k holds the sum of blocks 0..k-1 (window sums are differences of two rows)."""
-    c = np.cumsum(x[: n_blocks * block], axis=0)[block - 1 :: block]
-    return np.concatenate([np.zeros((1, *x.shape[1:])), c], axis=0)
+    sums = x[: n_blocks * block].reshape(n_blocks, block, *x.shape[1:]).sum(axis=1)
+    return np.concatenate([np.zeros((1, *x.shape[1:])), np.cumsum(sums, axis=0)], axis=0)
 
 
 def _outer_sums(x: FloatArray, y: FloatArray, block: int, n_blocks: int) -> FloatArray:
@@ -186,11 +186,15 @@ def window_cues(
     k_start, k_len, owner = _windows(spans, t0, rate, hop, per_window, n_blocks)
     if k_start.size == 0:
         return _empty_cues()
-    band = _band(round(rate, 2))
+    band = round(rate, 2)
     acc0 = raw - raw.mean(axis=0)
-    a = _filter(band, acc0)
-    # v: the same filter on the integral, so that a and v differ by the integration alone
-    v = _filter(band, np.cumsum(acc0, axis=0) / rate)
+    # v: the same filter on the integral, so that a and v differ by the integration alone;
+    # one filter call on every channel (each column is filtered on its own)
+    channels = [acc0, np.cumsum(acc0, axis=0) / rate]
+    if graw is not None:
+        channels.append(graw - graw.mean(axis=0))
+    filtered = _filter(band, np.concatenate(channels, axis=1))
+    a, v = filtered[:, 0:3], filtered[:, 3:6]
     blocks = {
         "raw": _block_sums(raw, hop, n_blocks),
         "a": _block_sums(a, hop, n_blocks),
@@ -222,7 +226,7 @@ def window_cues(
     blocks["b"] = np.concatenate([np.zeros((1, 3)), np.cumsum(b_sum, axis=0)])
     blocks["bb"] = np.concatenate([np.zeros((1, 3, 3)), np.cumsum(bb_sum, axis=0)])
     if graw is not None:
-        w = _filter(band, graw - graw.mean(axis=0))
+        w = filtered[:, 6:9]
         blocks["graw"] = _block_sums(graw, hop, n_blocks)
         blocks["w"] = _block_sums(w, hop, n_blocks)
         blocks["ww"] = _outer_sums(w, w, hop, n_blocks)
@@ -246,9 +250,16 @@ def window_cues(
     )
 
 
-def _filter(sos: FloatArray, x: FloatArray) -> FloatArray:
-    """Causal band-pass starting in the steady state of the first sample."""
-    zi = sps.sosfilt_zi(sos)[:, :, None] * x[0][None, None, :]
+@functools.lru_cache(maxsize=16)
+def _band_zi(rate_hz: float) -> FloatArray:
+    """The band-pass's steady-state initial conditions for a unit step."""
+    return np.asarray(sps.sosfilt_zi(_band(rate_hz)), dtype=np.float64)
+
+
+def _filter(rate_hz: float, x: FloatArray) -> FloatArray:
+    """Causal band-pass (:func:`_band`) starting in the steady state of the first sample."""
+    sos = _band(rate_hz)
+    zi = _band_zi(rate_hz)[:, :, None] * x[0][None, None, :]
     y, _ = sps.sosfilt(sos, x, axis=0, zi=zi)
     return np.asarray(y)
 

@@ -124,9 +124,14 @@ def assemble(
     lo, hi = owned_intervals(cues, hop_s, bouts)
     owned = hi - lo
     windows = tuple(
-        WindowDirection(float(a), float(b), DIRECTIONS[d], float(c), REASONS[r])
+        WindowDirection(a, b, DIRECTIONS[d], c, REASONS[r])
         for a, b, d, c, r in zip(
-            lo, hi, calls.direction, calls.confidence, calls.reason, strict=True
+            lo.tolist(),
+            hi.tolist(),
+            calls.direction.tolist(),
+            calls.confidence.tolist(),
+            calls.reason.tolist(),
+            strict=True,
         )
     )
     calibrated = context.calibration is not None

@@ -17,8 +17,14 @@ means "every cue at least at its threshold"). Rules, in order (see
    backward on travel alone (``travel``), any other says ``no-second-cue``. Forward with a
    pitch cue saying backward is ``cues-disagree``.
 3. Calibrated, travel direction not usable (or its sign too weak in this window): the pitch
-   cue alone against the walker's sign, past ``margin`` for a calibration from the same
-   recording, past ``far_margin`` for any other (``pitch-calibrated``).
+   cue alone against the walker's sign (``pitch-calibrated``). With a calibration from the
+   same recording each window's cue must pass ``margin``. With any other (the sensor may have
+   been re-attached) the bout decides: the median of its judged windows' cues must pass the
+   placement's ``far_margin`` and the window's own cue ``margin``, and the calibration must
+   hold a clear sign (its median at least the placement's ``min_far_calibration`` from zero):
+   the walker's signature is compared with the whole bout, not with one noisy window, and a
+   faint signature (real lower backs whose sign changed between attachments) is not carried
+   over.
 4. Uncalibrated: the pitch cue alone, past +/- ``uncalibrated_threshold``
    (``pitch-uncalibrated``); without a gyroscope ``no-gyroscope``.
 5. Calls under ``min_confidence`` become ``unknown`` (``weak-evidence``); a recording whose
@@ -39,6 +45,10 @@ UNKNOWN, FWD, BACK, SIDE = 0, 1, 2, 3
 STANDING_RMS_M_S2 = 0.3
 RUNNING_RMS_M_S2 = 9.80665
 MIN_PITCH_CALIBRATION = 0.05
+FAR_MARGIN = {"waist": 0.35, "pocket": 0.2}
+"""Default bout-level pitch margin of rule 3 per placement (see ``Thresholds.far``)."""
+MIN_FAR_CALIBRATION = {"waist": 0.3, "pocket": 0.05}
+"""Default least calibrated pitch value (absolute) of rule 3 per placement."""
 _COS45 = float(np.cos(np.deg2rad(45.0)))
 _COS25 = float(np.cos(np.deg2rad(25.0)))
 _COS70 = float(np.cos(np.deg2rad(70.0)))
@@ -75,19 +85,35 @@ REASONS = (
 
 @dataclass(frozen=True)
 class Thresholds:
+    """``far_margin`` / ``min_far_calibration``: None = the placement's default
+    (:data:`FAR_MARGIN`, :data:`MIN_FAR_CALIBRATION`)."""
+
     margin: float
-    far_margin: float
+    far_margin: float | None
+    min_far_calibration: float | None
     uncalibrated_threshold: float
     min_travel_strength: float
     tilt_match_deg: float
     max_heading_rate_rad_s: float
     running_cadence_steps_per_min: float
 
+    def far(self, placement: str) -> tuple[float, float]:
+        """(bout margin, least calibrated |pitch|) of rule 3 at ``placement``."""
+        key = placement if placement in FAR_MARGIN else "waist"
+        margin = FAR_MARGIN[key] if self.far_margin is None else self.far_margin
+        least = (
+            MIN_FAR_CALIBRATION[key]
+            if self.min_far_calibration is None
+            else self.min_far_calibration
+        )
+        return margin, least
+
 
 @dataclass(frozen=True)
 class RuleInputs:
     """``pitch``: the placement's pitch cue per window (NaN without a gyroscope)."""
 
+    placement: str
     cues: WindowCues
     pitch: FloatArray
     calibration: Calibration | None
@@ -172,11 +198,24 @@ def decide_windows(inp: RuleInputs, th: Thresholds, min_confidence: float) -> Wi
         pitch_says_fwd = pitch_z >= th.margin
         # rule 3: pitch alone (every window; rule 2 overrides where travel is usable)
         if informative:
-            alone = th.margin if inp.same_recording else th.far_margin
-            direction[:] = np.where(pitch_z < 0, BACK, FWD)
-            conf = np.where(
-                pitch_z < 0, ramp(-pitch_z, alone, alone + 0.2), ramp(pitch_z, alone, alone + 0.2)
+            q_window = np.where(
+                pitch_z < 0,
+                ramp(-pitch_z, th.margin, th.margin + 0.2),
+                ramp(pitch_z, th.margin, th.margin + 0.2),
             )
+            direction[:] = np.where(pitch_z < 0, BACK, FWD)
+            conf = q_window
+            if not inp.same_recording:
+                assert cal.pitch_cue_median is not None
+                far, least = th.far(inp.placement)
+                judged = screen_reasons(cues, th) < 0
+                bout_z = bout_medians(pitch_z, cues.span_index, judged)
+                q_bout = np.where(
+                    pitch_z < 0, ramp(-bout_z, far, far + 0.2), ramp(bout_z, far, far + 0.2)
+                )
+                agree = np.sign(bout_z) == np.sign(pitch_z)
+                clear = abs(cal.pitch_cue_median) >= least
+                conf = np.where(agree & clear, np.minimum(q_window, q_bout), 0.0)
             reason[:] = R_PITCH
         else:
             reason[:] = R_NO_GYRO if not has_gyro else R_NO_SECOND
@@ -223,6 +262,26 @@ def decide_windows(inp: RuleInputs, th: Thresholds, min_confidence: float) -> Wi
         travel_usable=usable & ~screened,
         pitch_z=pitch_z,
     )
+
+
+def bout_medians(
+    values: FloatArray, bout: NDArray[np.intp], selected: NDArray[np.bool_]
+) -> FloatArray:
+    """Per window: the median of ``values`` over the selected finite windows of its bout
+    (NaN when its bout has none)."""
+    out = np.full(values.size, np.nan)
+    idx = np.flatnonzero(selected & np.isfinite(values))
+    if idx.size == 0:
+        return out
+    g, v = bout[idx], values[idx]
+    order = np.lexsort((v, g))
+    g, v = g[order], v[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+    counts = np.diff(np.r_[starts, g.size])
+    median = 0.5 * (v[starts + (counts - 1) // 2] + v[starts + counts // 2])
+    per_bout = np.full(int(bout.max()) + 1, np.nan)
+    per_bout[g[starts]] = median
+    return np.asarray(per_bout[bout])
 
 
 def screen_reasons(cues: WindowCues, th: Thresholds) -> NDArray[np.intp]:
