@@ -356,7 +356,9 @@ async def _drive(spec: dict[str, Any]) -> dict[str, Any]:
     duration: float = spec["duration"]
     walkers: list[dict[str, Any]] = spec["walkers"]
     therapists: list[str] = spec["therapist_emails"]
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    # one connection per client, dropped by the client before the server's 5 s keep-alive
+    # timeout (otherwise a request sent just as the server closes the idle connection fails)
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=3.0)
     timeout = httpx.Timeout(30.0)
 
     def new_client(**extra: Any) -> httpx.AsyncClient:
@@ -391,6 +393,7 @@ async def _run_route(
     duration: float,
 ) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
+    cpu_before = time.process_time()
     start = loop.time()
     measure_from, stop_at = start + warmup, start + warmup + duration
     latencies: list[float] = []
@@ -435,7 +438,10 @@ async def _run_route(
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
 
     await asyncio.gather(*(one_client(i) for i in range(len(pool))))
-    return summarize(latencies, failures, duration)
+    figures = summarize(latencies, failures, duration)
+    # the driver's own CPU share (near 1.0: the driver, not the server, may be the bottleneck)
+    figures["driver_cpu"] = (time.process_time() - cpu_before) / (loop.time() - start)
+    return figures
 
 
 def summarize(latencies: list[float], failures: dict[str, int], duration: float) -> dict[str, Any]:
@@ -526,10 +532,13 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
             f"fill {f.fill_s:.1f} s ({state})"
         )
     mode = f"think time {think:g} s (0.5-1.5x)" if think > 0 else "closed loop, no think time"
-    lines.append(f"Latency at the client, {mode}; x = ratio to the baseline's same percentile")
+    lines.append(
+        f"Latency at the client, {mode}; x = ratio to the baseline's same percentile; "
+        "drv cpu = the driver's CPU share (near 1: the driver is saturated)"
+    )
     header = (
         f"{'backend':<10} {'clients':>7} {'route':<9} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'req/s':>7} {'failed':>6} {'p50 x':>6} {'p95 x':>6}  target"
+        f"{'req/s':>7} {'failed':>6} {'p50 x':>6} {'p95 x':>6} {'drv cpu':>7}  target"
     )
     lines.append(header)
     for r in rows:
@@ -542,7 +551,8 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
         )
         lines.append(
             f"{r['backend']:<10} {r['clients']:>7} {r['route']:<9} {r['p50_ms']:>8.1f} "
-            f"{r['p95_ms']:>8.1f} {r['req_s']:>7.1f} {r['failed']:>6} {x50} {x95}  {verdict}"
+            f"{r['p95_ms']:>8.1f} {r['req_s']:>7.1f} {r['failed']:>6} {x50} {x95} "
+            f"{r.get('driver_cpu', float('nan')):>7.2f}  {verdict}"
         )
         for failure, count in r["failures"].items():
             lines.append(f"    {count} x {failure}")
