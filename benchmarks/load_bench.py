@@ -287,7 +287,7 @@ def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"the server stopped: {(data_dir / 'server.log').read_text()}")
@@ -297,7 +297,7 @@ def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("the server did not answer within 60 s")
+                raise RuntimeError("the server did not answer within 180 s")
             time.sleep(0.2)
         yield base
     finally:
