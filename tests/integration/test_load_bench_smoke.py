@@ -1,6 +1,9 @@
-"""The load benchmark's pieces, small: a tiny demo clinic, the real server with 2 workers, a
-handful of clients for under a second per route. Checks the report has every figure and that
-no request failed; speed itself is never checked here (benchmarks/load_bench.py measures it)."""
+"""The load benchmark's pieces, small: a tiny demo clinic (filled, then read from the cache),
+the real server (``retrowalk serve``, one worker: the benchmark runs 2, and each worker's start
+costs seconds of imports), the driver in its own process with a handful of clients for under a
+second per route. Checks the report has every figure and that no request failed; speed itself
+is never checked here (benchmarks/load_bench.py measures it). SQLite only: the PostgreSQL path
+differs only in where the cached database lives (a database copied from a template)."""
 
 from __future__ import annotations
 
@@ -35,7 +38,8 @@ def test_quick_run_reports_every_figure_and_no_failure(bench: ModuleType, tmp_pa
     again = bench.fill("sqlite", bench.QUICK, cache)
     assert again.cached and again.walkers == filled.walkers  # the cache is what a re-run reads
 
-    rows = bench.run_backend(filled, [3], duration=0.8, think=0.05, warmup=0.2, workers=2)
+    # one worker: the smoke test checks the pieces; the benchmark itself runs 2
+    rows = bench.run_backend(filled, [3], duration=0.8, think=0.05, warmup=0.2, workers=1)
 
     assert [r["route"] for r in rows] == list(bench.ROUTES)
     for row in rows:
