@@ -6,6 +6,8 @@ import asyncio
 import socket
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from retrowalk.web.server import TcpConfig, tcp_socket
 
 
@@ -66,3 +68,24 @@ def test_the_config_of_retrowalk_serve_binds_a_tcp_socket() -> None:
         assert _accepted_nodelay(sock) != 0
     finally:
         sock.close()
+
+
+def test_workers_get_time_to_start_before_the_supervisor_replaces_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import inspect
+
+    import uvicorn
+
+    from retrowalk.web import server
+
+    if "timeout_worker_healthcheck" not in inspect.signature(uvicorn.Config).parameters:
+        pytest.skip("this uvicorn has no worker health check")
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(self.config))
+    server.run("retrowalk.web.app:create_app_from_environment", factory=True, port=0)
+    assert seen[0].timeout_worker_healthcheck == server.WORKER_HEALTHCHECK_S > 5  # uvicorn: 5
+    server.run(
+        "retrowalk.web.app:create_app_from_environment", port=0, timeout_worker_healthcheck=9
+    )
+    assert seen[1].timeout_worker_healthcheck == 9  # an explicit choice is kept

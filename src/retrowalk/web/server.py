@@ -7,6 +7,13 @@ TCP. Without it every answer on a kept-alive connection after the first waits fo
 delayed ACK: about 40 ms on Linux (uvicorn issue 3149; measured with
 ``benchmarks/load_bench.py``: a static file took 44 ms with 2 workers, 2 ms with 1). Here the
 listening socket is re-wrapped so it reports ``IPPROTO_TCP``.
+
+A second correction: uvicorn's supervisor pings each worker and kills one that has not answered
+within ``timeout_worker_healthcheck`` (5 s by default), then starts another. A worker answers
+only once it has imported the app, which on a busy or slow machine takes longer than 5 s (15 s
+measured here with the load benchmark and other jobs running): every new worker was killed while
+starting, and ``retrowalk serve --workers 2`` took 20-60 s to answer its first request. Here the
+workers get ``WORKER_HEALTHCHECK_S`` (a hung worker is still replaced, later).
 """
 
 from __future__ import annotations
@@ -18,6 +25,9 @@ from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
+
+WORKER_HEALTHCHECK_S = 60
+"""How long a worker may take to answer the supervisor's ping (starting, or busy)."""
 
 
 class TcpConfig(uvicorn.Config):
@@ -40,6 +50,8 @@ def tcp_socket(sock: socket.socket) -> socket.socket:
 def run(app: str, *, workers: int = 1, **options: Any) -> None:
     """Serve the ASGI app named ``app`` ("module:attribute"; add ``factory=True`` for a
     factory) with ``workers`` processes; ``options`` are ``uvicorn.Config``'s."""
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:
+        options.setdefault("timeout_worker_healthcheck", WORKER_HEALTHCHECK_S)
     config = TcpConfig(app, workers=workers, **options)
     server = uvicorn.Server(config=config)
     if config.workers <= 1:
