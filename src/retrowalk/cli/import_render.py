@@ -86,11 +86,12 @@ def summary(console: Console, rows: list[Row], answered: dict[str, LogResult]) -
             console.print(f"export document {row.file}: {row.export.get('counts', '')}")
     for row in rows:
         details = (row.outcome.details or {}) if row.outcome is not None else {}
-        if details.get("direction_check") == "contradicted":
+        if row.outcome is not None and details.get("direction_check") == "contradicted":
             console.print(
                 f"[red]check[/red] {Path(row.file).name}: declared backward, but the sensor saw "
-                "forward walking with confidence. Please confirm how you walked; the session is "
-                "kept as declared.",
+                "forward walking with confidence. Please confirm how you walked (`retrowalk "
+                f"confirm {(row.outcome.session_id or '')[:8]} --direction backward|forward`); "
+                "the session is kept as declared.",
                 soft_wrap=True,
             )
     latest = _latest_decision(rows, answered)

@@ -12,6 +12,9 @@ never changed here); the details get the sensor's view:
   called backward, with a calibration), ``contradicted`` (none, but a bout confidently called
   forward with a calibration: the walker is asked to confirm, ``direction_needs_confirmation``)
   or ``declared, not verified`` (the sensor was unsure). Other declarations: ``not checked``.
+  A contradicted session stays so until the walker answers (``services.direction_confirm``):
+  ``declared, confirmed by the walker`` (backward after all: still no sensor minutes) or, walked
+  forward, the declaration corrected to forward (``not checked``).
 
 A wrong "backward" is worse than none (design choice, expert-opinion): only confident,
 calibrated calls count, as in the detector.
@@ -33,6 +36,9 @@ VERIFIED = "verified"
 CONTRADICTED = "contradicted"
 NOT_VERIFIED = "declared, not verified"
 NOT_CHECKED = "not checked"
+CONFIRMED = "declared, confirmed by the walker"
+#: Every state of ``direction_check``.
+CHECKS = (VERIFIED, CONTRADICTED, NOT_VERIFIED, NOT_CHECKED, CONFIRMED)
 #: Least bout confidence for a call to verify or contradict a declaration (the detector's own
 #: ``min_confidence``; expert-opinion).
 CONFIDENT = 0.5
@@ -113,3 +119,46 @@ def _check(result: DirectionResult, declared: str) -> str:
     if confident(WalkDirection.FORWARD):
         return CONTRADICTED
     return NOT_VERIFIED
+
+
+#: What a walker may answer about a contradicted session's direction.
+ANSWERS = ("backward", "forward")
+
+
+def awaiting_answer(details: dict[str, Any]) -> bool:
+    """Whether the session waits for the walker to confirm its direction."""
+    return details.get("direction_needs_confirmation") is True
+
+
+def may_answer(details: dict[str, Any]) -> bool:
+    """A contradicted session, or one the walker answered before (they may change their mind)."""
+    return awaiting_answer(details) or isinstance(details.get("direction_confirmation"), dict)
+
+
+def answered(details: dict[str, Any], direction: str, at: str) -> dict[str, Any]:
+    """The details once the walker says how they walked (``direction``: backward or forward;
+    ``at``: ISO time of the answer).
+
+    Backward: the declaration stands, ``declared, confirmed by the walker``. The sensor's own
+    view is kept as measured (its backward seconds are never made up: a confirmed session is not
+    "verified"). Forward: the declaration becomes forward (``not checked``: only backward
+    declarations are checked). Either way the question is closed; ``direction_confirmation``
+    records the answer and what the sensor said.
+    """
+    if direction not in ANSWERS:
+        raise InvalidInput("direction", direction, " or ".join(ANSWERS))
+    before = details.get("direction_confirmation")
+    first = before if isinstance(before, dict) else {}
+    return {
+        **details,
+        "declared_direction": direction,
+        "direction_check": CONFIRMED if direction == "backward" else NOT_CHECKED,
+        "direction_needs_confirmation": False,
+        "direction_confirmation": {
+            "direction": direction,
+            "confirmed_at": at,
+            "by": "walker",
+            "sensor_check": first.get("sensor_check", details.get("direction_check")),
+            "declared_before": first.get("declared_before", details.get("declared_direction")),
+        },
+    }

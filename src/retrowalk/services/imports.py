@@ -35,7 +35,7 @@ from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.services.direction import latest_calibration
-from retrowalk.services.direction_check import CalibrationLookup
+from retrowalk.services.direction_check import CalibrationLookup, answered, awaiting_answer
 from retrowalk.services.recording_import import (
     ByteProgress,
     DeclaredDirection,
@@ -380,6 +380,10 @@ def _keep_walker_answers(
     )
     if options.direction is None and "declared_direction" in before_details:
         details = {**details, "declared_direction": before_details["declared_direction"]}
+    answer = before_details.get("direction_confirmation")
+    if options.direction is None and isinstance(answer, dict) and awaiting_answer(details):
+        # the walker answered the question the new analysis asks again: keep their answer
+        details = answered(details, answer["direction"], answer["confirmed_at"])
     return session, details
 
 
