@@ -63,6 +63,7 @@ POST   /check-in                                         303>/sign-in 303>/decis
 GET    /progress                                         303>/sign-in 200         200          303>/patients 303>/patients 303>/patients
 GET    /calendar                                         303>/sign-in 200         200          303>/patients 303>/patients 303>/patients
 GET    /calendar/{walker_id}/{token}.ics                 200         200          200          200          200          200
+POST   /sessions/{session_id}/direction                  303>/sign-in 422         404          303>/patients 303>/patients 303>/patients
 GET    /patients                                         303>/sign-in 403         403          200          200          200
 GET    /patients/{walker_id}                             303>/sign-in 403         403          200          404          200
 POST   /patients/{walker_id}/target                      303>/sign-in 403         403          303>/patients/{walker_id} 404 303>/patients/{walker_id}
@@ -91,6 +92,7 @@ GET    /api/v1/walkers/{walker_id}/sessions/{session_id} 401         200        
 PUT    /api/v1/walkers/{walker_id}/sessions/{session_id} 401         200          404          200          404          200
 PATCH  /api/v1/walkers/{walker_id}/sessions/{session_id} 401         200          404          200          404          200
 DELETE /api/v1/walkers/{walker_id}/sessions/{session_id} 401         204          404          204          404          204
+POST   /api/v1/walkers/{walker_id}/sessions/{session_id}/direction 401 422      404          403          404          403
 GET    /api/v1/walkers/{walker_id}/check-ins             401         200          404          200          404          200
 POST   /api/v1/walkers/{walker_id}/check-ins             401         201          404          201          404          201
 GET    /api/v1/walkers/{walker_id}/outcome-tests         401         200          404          200          404          200
@@ -210,11 +212,15 @@ def _json_and_headers(
             "replace": True,
         },
         "POST /api/v1/walkers/{walker_id}/outcome-tests": {"kind": "tug", "time_s": 9.5},
+        # A's session was logged by hand: nothing to confirm (422) once allowed to ask
+        "POST /api/v1/walkers/{walker_id}/sessions/{session_id}/direction": {
+            "direction": "backward"
+        },
     }
     headers: dict[str, str] = {}
     if actor != "anonymous":
         headers["authorization"] = f"Bearer {world.api_tokens[actor]}"
-    if method in ("PUT", "PATCH", "DELETE"):
+    if method in ("PUT", "PATCH", "DELETE") or path.endswith("/direction"):
         headers["if-match"] = '"1"' if "{session_id}" in path else "*"
     if "{session_id}" in path and method != "GET":
         values["session_id"] = _fresh_session_of_a(world, actor)
@@ -246,6 +252,7 @@ def _form(world: World, key: str) -> dict[str, str]:
             "version": str(programs.current_program(world.services.uow, world.walker_id).version),
         },
         "POST /patients/{walker_id}/outcomes": {"kind": "tug", "time_s": "9.5"},
+        "POST /sessions/{session_id}/direction": {"direction": "backward", "version": "1"},
     }
     return forms.get(key, {})
 

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from retrowalk.domain.prescription import WEEKS
 from retrowalk.errors import Forbidden, InvalidInput, NotFound
 from retrowalk.formats.codec import to_jsonable
-from retrowalk.services import calendar, onboarding, programs, records
+from retrowalk.services import calendar, direction_confirm, onboarding, programs, records
 from retrowalk.store.records import StoredProgram, StoredSession
 from retrowalk.web import auth
 from retrowalk.web.app import WebContext
@@ -32,6 +32,7 @@ from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.problems import PreconditionRequired
 from retrowalk.web.routes.api_models import (
     CheckInIn,
+    DirectionAnswerIn,
     InviteAccept,
     OutcomeIn,
     ScreeningIn,
@@ -447,6 +448,38 @@ def delete_session(
         web.services.uow, walker_id, session_id, expected_version=expected, now=web.now()
     )
     return Response(status_code=204)
+
+
+@router.post("/walkers/{walker_id}/sessions/{session_id}/direction", tags=["sessions"])
+def confirm_direction(
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    session_id: str,
+    body: DirectionAnswerIn,
+    if_match_tag: IfMatch = None,
+) -> JSONResponse:
+    """The walker says how they walked a session whose declared backward walking the sensor
+    contradicted (``details.direction_needs_confirmation``; If-Match: its ETag). Backward keeps
+    the declaration (``declared, confirmed by the walker``: measured minutes stay as the sensor
+    saw them); forward corrects it. Only the walker answers: 403 for their therapist; 422 for a
+    session with nothing to confirm."""
+    web = _web(request)
+    _walker(request, actor, walker_id, Permission.RECORD)
+    if actor.walker_id != walker_id:
+        raise Forbidden("only the walker knows how they walked: they confirm it themselves")
+    current = records.get_session(web.services.uow, walker_id, session_id)
+    expected = if_match(if_match_tag, current.version)
+    answer = direction_confirm.confirm_direction(
+        web.services.uow,
+        walker_id,
+        session_id,
+        body.direction,
+        now=web.now(),
+        expected_version=expected,
+    )
+    document = {"session": to_jsonable(answer.stored), "changed": answer.changed}
+    return _versioned(document, answer.stored.version)
 
 
 # --- check-ins, outcome tests, decisions, export ----------------------------------------------

@@ -15,7 +15,7 @@ from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES, allowed_text
 from retrowalk.domain.validation import MINUTES
 from retrowalk.errors import Conflict, InvalidInput, NotFound
 from retrowalk.formats.codec import encode
-from retrowalk.services import calendar, onboarding, records
+from retrowalk.services import calendar, direction_confirm, onboarding, programs, records
 from retrowalk.web import auth, forms
 from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.routes.pages_account import see_other
@@ -123,6 +123,9 @@ def verdict(request: Request, actor: Actor) -> Response:
 TODAY_NOTICES = {
     "resumed": "Your program is active again: carry on at the current level.",
     "not-paused": "Your program was not paused: nothing changed.",
+    "direction-backward": "Thank you: the session stays backward walking, confirmed by you "
+    "(your therapist sees it as declared and confirmed, not as measured by the sensor).",
+    "direction-forward": "Thank you: the session is now recorded as forward walking.",
 }
 
 
@@ -155,6 +158,7 @@ def _today_page(
         and web.accounts.may(actor, walker_id, Permission.RESUME_PROGRAM),
         "notice": TODAY_NOTICES.get(notice, ""),
         "errors": errors or {},
+        "awaiting": direction_confirm.awaiting(web.services.uow, walker_id),
     }
     return web.render(request, "today.html", values, status=status)
 
@@ -179,6 +183,29 @@ def resume(request: Request, actor: Actor, form: Form) -> Response:
         return _today_page(request, actor, errors={"cleared": error}, status=422)
     resumed = web.accounts.resume_program(actor, walker_id, now=web.now())
     return see_other(f"/today?notice={'resumed' if resumed else 'not-paused'}")
+
+
+@router.post("/sessions/{session_id}/direction")
+def confirm_direction(request: Request, actor: Actor, session_id: str, form: Form) -> Response:
+    """The walker says how they walked a session the sensor saw differently."""
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    direction = str(form.get("direction", ""))
+    try:
+        version = forms.required_integer(form, "version", allowed=programs.VERSION)
+        direction_confirm.confirm_direction(
+            web.services.uow,
+            walker_id,
+            session_id,
+            direction,
+            now=web.now(),
+            expected_version=version,
+        )
+    except InvalidInput as error:
+        return _today_page(request, actor, errors={"direction": str(error)}, status=422)
+    except Conflict as error:
+        return _today_page(request, actor, errors={"direction": str(error)}, status=409)
+    return see_other(f"/today?notice=direction-{direction}")
 
 
 def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
