@@ -6,16 +6,24 @@ from itertools import groupby
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
 from retrowalk.domain.prescription import WEEKS
 from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES, allowed_text
 from retrowalk.domain.validation import MINUTES
-from retrowalk.errors import Conflict, InvalidInput, NotFound
+from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.formats.codec import encode
-from retrowalk.services import calendar, direction_confirm, onboarding, programs, records
+from retrowalk.services import (
+    calendar,
+    direction,
+    direction_confirm,
+    onboarding,
+    programs,
+    records,
+)
 from retrowalk.web import auth, forms
 from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.routes.pages_account import see_other
@@ -206,6 +214,90 @@ def confirm_direction(request: Request, actor: Actor, session_id: str, form: For
     except Conflict as error:
         return _today_page(request, actor, errors={"direction": str(error)}, status=409)
     return see_other(f"/today?notice=direction-{direction}")
+
+
+PLACEMENT_CHOICES = (
+    ("auto", "Let the sensor tell"),
+    ("pocket", "Front trouser pocket"),
+    ("waist", "At the waist (lower back)"),
+)
+PLACEMENT_TEXT = {"pocket": "Front trouser pocket", "waist": "Waist (lower back)"}
+
+
+def _calibration_page(
+    request: Request,
+    walker_id: str,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Response:
+    web = auth.context(request)
+    values = {
+        "calibrations": direction.calibrations(web.services.uow, walker_id),
+        "placements": PLACEMENT_CHOICES,
+        "placement_text": PLACEMENT_TEXT,
+        "max_mb": direction.UPLOAD_MAX_BYTES >> 20,
+        "form": form or {},
+        "errors": errors or {},
+        "notice": notice,
+    }
+    return web.render(request, "calibration.html", values, status=status)
+
+
+@router.get("/calibration")
+def calibration_page(request: Request, actor: Actor, notice: str = "") -> Response:
+    walker_id = own_walker_id(actor)
+    text = "Calibration stored: your next imports use it." if notice == "stored" else ""
+    return _calibration_page(request, walker_id, notice=text)
+
+
+async def upload_form(request: Request) -> FormData:
+    """The form of an upload, refused before it is read when it says it is too large."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > direction.UPLOAD_MAX_BYTES + UPLOAD_FORM_SLACK:
+        raise HTTPException(
+            413,
+            f"The file is larger than {direction.UPLOAD_MAX_BYTES >> 20} MB: a calibration "
+            "needs a few minutes of ordinary forward walking.",
+        )
+    return await auth.verified_form(request)
+
+
+UPLOAD_FORM_SLACK = 64 << 10
+"""Room for the form's other fields and multipart boundaries beside the file itself."""
+
+
+@router.post("/calibration")
+def calibrate(
+    request: Request, actor: Actor, form: Annotated[FormData, Depends(upload_form)]
+) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    placement = str(form.get("placement") or "auto")
+    upload = form.get("file")
+    values = {"placement": placement}
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors = {"file": "file: choose the recording of a forward walk to upload"}
+        return _calibration_page(request, walker_id, form=values, errors=errors, status=422)
+    try:
+        direction.calibrate_upload(
+            web.services.uow,
+            walker_id,
+            upload.file,
+            file_name=upload.filename,
+            placement=placement,
+            now=web.now(),
+        )
+    except InvalidInput as error:
+        field = "placement" if error.field == "placement" else "file"
+        errors = {field: str(error)}
+        return _calibration_page(request, walker_id, form=values, errors=errors, status=422)
+    except UnsupportedFile as error:
+        errors = {"file": f"Not used as a calibration: {error}"}
+        return _calibration_page(request, walker_id, form=values, errors=errors, status=422)
+    return see_other("/calibration?notice=stored")
 
 
 def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
