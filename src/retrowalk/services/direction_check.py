@@ -23,6 +23,7 @@ calibrated calls count, as in the detector.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from retrowalk.domain.models import WalkDirection
@@ -31,6 +32,7 @@ from retrowalk.sensing.direction import DirectionDetector, DirectionResult
 from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.sensing.gait import GaitAnalysis
 from retrowalk.sensing.recording import MotionRecording
+from retrowalk.services.warmup_rule import WarmupPlan, judge_structure
 
 VERIFIED = "verified"
 CONTRADICTED = "contradicted"
@@ -53,11 +55,21 @@ def sensor_direction(
     declared: str,
     warmup_s: float | None,
     calibration_for: CalibrationLookup | None,
+    plan: WarmupPlan | None = None,
 ) -> dict[str, Any]:
-    """The details to add to the session (see the module doc); never raises for the data."""
+    """The details to add to the session (see the module doc); never raises for the data.
+    ``plan``: the program's forward warm-up; without ``warmup_s`` the recording calibrates
+    itself on it when ``services.warmup_rule`` says it is safe (``warmup_calibration`` says
+    whether and why)."""
     detector = DirectionDetector(placement="auto")
+    judged: dict[str, Any] | None = None
     try:
+        if warmup_s is None and plan is not None:
+            warmup_s, judged = _plan_warmup(detector, recording, gait, plan, calibration_for)
         result = _detect(detector, recording, gait, warmup_s, calibration_for)
+        if judged is not None and judged["used"] and result.calibration_source != "warm-up":
+            judged = {**judged, "used": False, "reason": "the warm-up could not calibrate"}
+            result = _detect(detector, recording, gait, None, calibration_for)
     except InvalidInput as error:
         return {
             "measured_backward_s": 0.0,
@@ -67,7 +79,9 @@ def sensor_direction(
         }
     source = {"given": "stored"}.get(result.calibration_source, result.calibration_source)
     check = _check(result, declared)
+    extra = {} if judged is None else {"warmup_calibration": judged}
     return {
+        **extra,
         "bout_directions": [
             {
                 "direction": b.direction.value,
@@ -102,6 +116,55 @@ def _detect(
     if first is not None and other is not None and other is not first:
         result = detector.detect(recording, gait.bouts, other)
     return result
+
+
+def _plan_warmup(
+    detector: DirectionDetector,
+    recording: MotionRecording,
+    gait: GaitAnalysis,
+    plan: WarmupPlan,
+    calibration_for: CalibrationLookup | None,
+) -> tuple[float | None, dict[str, Any]]:
+    """The warm-up seconds to calibrate on (None: fall back) and what to tell the walker."""
+    judged = judge_structure(float(recording.time_s[0]), gait.bouts, plan)
+    stored = calibration_for is not None and any(calibration_for(p) for p in ("waist", "pocket"))
+    fallback = (
+        "the stored calibration is used instead"
+        if stored
+        else "no calibration either: the direction is judged cautiously without one"
+    )
+    if judged.warmup_s is None:
+        return None, {"used": False, "reason": f"{judged.reason}: {fallback}"}
+    if not stored:
+        reason = (
+            f"{judged.reason}, but there is no stored calibration to confirm that it was "
+            "forward walking (a backward start would invert everything after it): the "
+            "direction is judged cautiously without one; calibrate once on a forward walk"
+        )
+        return None, {"used": False, "reason": reason}
+    first = gait.bouts[0]
+    seen = _detect(detector, recording, replace(gait, bouts=(first,)), None, calibration_for)
+    call = seen.bouts[0] if seen.bouts else None
+    if call is None or seen.calibration_source != "given":
+        reason = f"{judged.reason}, but the stored calibration could not judge it: {fallback}"
+        return None, {"used": False, "reason": reason}
+    if call.direction is not WalkDirection.FORWARD or call.confidence < CONFIDENT:
+        saw = (
+            "saw backward walking in it"
+            if call.direction is WalkDirection.BACKWARD
+            else f"did not see it as forward walking ({call.direction.value})"
+        )
+        reason = (
+            f"{judged.reason}, but the stored calibration {saw} (confidence "
+            f"{call.confidence:.2f}): not taken as a forward warm-up; {fallback}"
+        )
+        return None, {"used": False, "reason": reason}
+    return judged.warmup_s, {
+        "used": True,
+        "warmup_s": judged.warmup_s,
+        "reason": f"{judged.reason}; the stored calibration saw forward walking in it "
+        f"(confidence {call.confidence:.2f})",
+    }
 
 
 def _check(result: DirectionResult, declared: str) -> str:
