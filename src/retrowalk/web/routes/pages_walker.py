@@ -320,10 +320,74 @@ def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
 
 
 def _log_page(
-    request: Request, form: dict[str, Any], errors: dict[str, str], status: int = 200
+    request: Request,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    *,
+    editing: Any = None,
 ) -> Response:
-    values = {"form": form, "errors": errors, "minutes_range": MINUTES}
+    values = {"form": form, "errors": errors, "minutes_range": MINUTES, "editing": editing}
     return auth.context(request).render(request, "log.html", values, status=status)
+
+
+def _session_form(stored: Any) -> dict[str, Any]:
+    """A stored session as the log form's fields (times in the session's own zone)."""
+    s = stored.session
+    offset = s.performed_at.utcoffset()
+    values: dict[str, Any] = {
+        "performed_at": s.performed_at.strftime("%Y-%m-%dT%H:%M"),
+        "utc_offset_min": "" if offset is None else str(int(offset.total_seconds() // 60)),
+        "minutes": f"{s.duration_s / 60:g}",
+        "modality": s.modality.value,
+        "speed_kmh": "" if s.speed_m_s is None else f"{s.speed_m_s * 3.6:.1f}",
+        "incline_pct": f"{s.incline_pct:g}",
+        "load_kg": "" if s.load_kg is None else f"{s.load_kg:g}",
+        "rpe": "" if s.rpe is None else str(s.rpe),
+        "pain_during_nprs": s.pain_during_nprs,
+        "pain_after_nprs": s.pain_after_nprs,
+        "notes": s.notes,
+        "version": str(stored.version),
+    }
+    for flag in ("rails", "near_falls", "fell", "swelling", "giving_way", "chest_symptoms"):
+        values[flag] = "on" if getattr(s, flag) else ""
+    return values
+
+
+@router.get("/sessions/{session_id}/edit")
+def edit_session_page(request: Request, actor: Actor, session_id: str) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    stored = records.get_session(web.services.uow, walker_id, session_id)
+    return _log_page(request, _session_form(stored), {}, editing=stored)
+
+
+@router.post("/sessions/{session_id}/edit")
+def edit_session(request: Request, actor: Actor, session_id: str, form: Form) -> Response:
+    """Correct a logged session; a version changed meanwhile (another tab, the API) gets 409
+    and nothing is overwritten."""
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    stored = records.get_session(web.services.uow, walker_id, session_id)
+    values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
+    try:
+        version = forms.required_integer(form, "version", allowed=programs.VERSION)
+        session = forms.logged_session(form, web.now())
+        records.edit_session(
+            web.services.uow,
+            walker_id,
+            session_id,
+            session,
+            expected_version=version,
+            now=web.now(),
+        )
+    except InvalidInput as error:
+        return _log_page(request, values, {error.field: str(error)}, 422, editing=stored)
+    except Conflict as error:
+        fresh = {**_session_form(stored), "version": str(stored.version)}
+        errors = {"version": f"Not saved: {error}. The form now shows the saved session."}
+        return _log_page(request, fresh, errors, 409, editing=stored)
+    return see_other("/progress?notice=edited")
 
 
 @router.get("/log")
@@ -400,11 +464,15 @@ def check_in(request: Request, actor: Actor, form: Form) -> Response:
     return see_other("/decision?after=check-in")
 
 
+PROGRESS_NOTICES = {"edited": "The session is corrected; its earlier state is kept."}
+
+
 @router.get("/progress")
-def progress(request: Request, actor: Actor) -> Response:
+def progress(request: Request, actor: Actor, notice: str = "") -> Response:
     web = auth.context(request)
     walker_id = own_walker_id(actor)
-    return web.render(request, "progress.html", walker_progress(web, walker_id))
+    values = {**walker_progress(web, walker_id), "notice": PROGRESS_NOTICES.get(notice, "")}
+    return web.render(request, "progress.html", values)
 
 
 @router.get("/calendar")
