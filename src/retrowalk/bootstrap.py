@@ -27,6 +27,7 @@ from retrowalk.services import (
     accounts,
     demo,
     direction,
+    direction_confirm,
     imports,
     onboarding,
     outcomes,
@@ -36,6 +37,7 @@ from retrowalk.services import (
 )
 from retrowalk.services.accounts import Invitation, PatientRow
 from retrowalk.services.demo import DemoSummary
+from retrowalk.services.direction_confirm import DirectionAnswer
 from retrowalk.services.imports import ImportOptions, ImportOutcome, ImportProgress
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import (
@@ -154,6 +156,22 @@ class Services:
         return direction.store_calibration(
             self.uow, walker, calibration, source_name=source_name, now=now
         )
+
+    def confirm_direction(
+        self,
+        walker: str | None,
+        session_id: str,
+        direction: str,
+        *,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> DirectionAnswer:
+        return direction_confirm.confirm_direction(
+            self.uow, walker, session_id, direction, now=now, expected_version=expected_version
+        )
+
+    def awaiting_direction(self, walker: str | None) -> list[StoredSession]:
+        return direction_confirm.awaiting(self.uow, walker)
 
     # recordings (FIT, GPX, phone motion) and pain added later
     def import_files(

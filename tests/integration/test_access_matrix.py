@@ -15,13 +15,15 @@ Columns: anonymous, walker A (own data), walker B, therapist T1 (A's therapist),
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from starlette.routing import Mount
 
-from retrowalk.services import programs
+from retrowalk.domain.outcomes import KOOS12_ITEMS
+from retrowalk.services import programs, records
 from tests.integration.web_harness import PASSWORD, SCREENING_FORM
 from tests.integration.web_world import (
     A_EMAIL,
@@ -63,6 +65,15 @@ POST   /check-in                                         303>/sign-in 303>/decis
 GET    /progress                                         303>/sign-in 200         200          303>/patients 303>/patients 303>/patients
 GET    /calendar                                         303>/sign-in 200         200          303>/patients 303>/patients 303>/patients
 GET    /calendar/{walker_id}/{token}.ics                 200         200          200          200          200          200
+GET    /calibration                                      303>/sign-in 200         200          303>/patients 303>/patients 303>/patients
+POST   /calibration                                      303>/sign-in 422         422          303>/patients 303>/patients 303>/patients
+GET    /sessions/{session_id}/edit                       303>/sign-in 200         404          303>/patients 303>/patients 303>/patients
+POST   /sessions/{session_id}/edit                       303>/sign-in 303>/progress 404         303>/patients 303>/patients 303>/patients
+GET    /koos12                                           303>/sign-in 200         200          303>/patients 303>/patients 303>/patients
+POST   /koos12                                           303>/sign-in 303>/koos12 303>/koos12  303>/patients 303>/patients 303>/patients
+GET    /patients/{walker_id}/koos12                      303>/sign-in 403         403          200          404          200
+POST   /patients/{walker_id}/koos12                      303>/sign-in 403         403          303>/patients/{walker_id} 404 303>/patients/{walker_id}
+POST   /sessions/{session_id}/direction                  303>/sign-in 422         404          303>/patients 303>/patients 303>/patients
 GET    /patients                                         303>/sign-in 403         403          200          200          200
 GET    /patients/{walker_id}                             303>/sign-in 403         403          200          404          200
 POST   /patients/{walker_id}/target                      303>/sign-in 403         403          303>/patients/{walker_id} 404 303>/patients/{walker_id}
@@ -91,6 +102,9 @@ GET    /api/v1/walkers/{walker_id}/sessions/{session_id} 401         200        
 PUT    /api/v1/walkers/{walker_id}/sessions/{session_id} 401         200          404          200          404          200
 PATCH  /api/v1/walkers/{walker_id}/sessions/{session_id} 401         200          404          200          404          200
 DELETE /api/v1/walkers/{walker_id}/sessions/{session_id} 401         204          404          204          404          204
+POST   /api/v1/walkers/{walker_id}/sessions/{session_id}/direction 401 422      404          403          404          403
+GET    /api/v1/walkers/{walker_id}/calibrations          401         200          404          200          404          200
+POST   /api/v1/walkers/{walker_id}/calibrations          401         422          404          422          404          422
 GET    /api/v1/walkers/{walker_id}/check-ins             401         200          404          200          404          200
 POST   /api/v1/walkers/{walker_id}/check-ins             401         201          404          201          404          201
 GET    /api/v1/walkers/{walker_id}/outcome-tests         401         200          404          200          404          200
@@ -133,6 +147,9 @@ LOG_FORM = {
     "pain_during_nprs": "1",
     "pain_after_nprs": "1",
 }
+
+
+KOOS_FORM = {item: "1" for items in KOOS12_ITEMS.values() for item in items}
 
 
 def app_routes(app: FastAPI) -> set[str]:
@@ -210,11 +227,15 @@ def _json_and_headers(
             "replace": True,
         },
         "POST /api/v1/walkers/{walker_id}/outcome-tests": {"kind": "tug", "time_s": 9.5},
+        # A's session was logged by hand: nothing to confirm (422) once allowed to ask
+        "POST /api/v1/walkers/{walker_id}/sessions/{session_id}/direction": {
+            "direction": "backward"
+        },
     }
     headers: dict[str, str] = {}
     if actor != "anonymous":
         headers["authorization"] = f"Bearer {world.api_tokens[actor]}"
-    if method in ("PUT", "PATCH", "DELETE"):
+    if method in ("PUT", "PATCH", "DELETE") or path.endswith("/direction"):
         headers["if-match"] = '"1"' if "{session_id}" in path else "*"
     if "{session_id}" in path and method != "GET":
         values["session_id"] = _fresh_session_of_a(world, actor)
@@ -246,6 +267,17 @@ def _form(world: World, key: str) -> dict[str, str]:
             "version": str(programs.current_program(world.services.uow, world.walker_id).version),
         },
         "POST /patients/{walker_id}/outcomes": {"kind": "tug", "time_s": "9.5"},
+        "POST /sessions/{session_id}/direction": {"direction": "backward", "version": "1"},
+        "POST /sessions/{session_id}/edit": {
+            **LOG_FORM,
+            "notes": A_NOTE,
+            "performed_at": (world.now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "version": str(
+                records.get_session(world.services.uow, world.walker_id, world.session_id).version
+            ),
+        },
+        "POST /koos12": KOOS_FORM,
+        "POST /patients/{walker_id}/koos12": KOOS_FORM,
     }
     return forms.get(key, {})
 

@@ -230,3 +230,35 @@ def test_a_declared_warmup_then_backward_walk_is_verified_with_measured_minutes(
     assert BACKWARD_CLIP_S / 2 <= row["measured_backward_min"] * 60 <= backward_part_s + 1.0
     bouts = row["details"]["bouts"]
     assert all("direction" in b and "backward_s" in b for b in bouts)
+
+
+def test_confirm_lists_the_waiting_session_and_records_the_walkers_answer(
+    enrolled: Path,
+) -> None:
+    ok("calibrate", str(calibration_walk_csv(enrolled.parent)), "--placement", "waist")
+    row = _import(long_forward_csv(enrolled.parent))
+    session_id = row["session_id"]
+    waiting = ok("confirm", "--json").json()["awaiting"]
+    assert [w["session_id"] for w in waiting] == [session_id]
+    assert "retrowalk confirm" in run("confirm").stdout
+    # bad input: one line, exit 2, naming the flag
+    bad = run("confirm", session_id[:8], "--direction", "sideways", "--json")
+    assert bad.code == 2 and bad.json()["field"] == "--direction"
+    missing = run("confirm", session_id[:8], "--yes")
+    assert missing.code == 2 and "--direction" in missing.stderr
+    doc = ok("confirm", session_id[:8], "--direction", "backward", "--json").json()
+    assert doc["changed"] is True and doc["version"] == 2
+    assert doc["direction_check"] == "declared, confirmed by the walker"
+    assert doc["measured_backward_min"] == 0  # never made up
+    assert ok("confirm", "--json").json()["awaiting"] == []
+    again = ok("confirm", session_id, "--direction", "backward").stdout
+    assert "nothing changed" in again
+    history = ok("history", session_id[:8], "--json").json()
+    assert any("direction confirmed" in r["reason"] for r in history["revisions"])
+
+
+def test_confirm_refuses_a_session_with_nothing_to_confirm(enrolled: Path) -> None:
+    row = _import(long_forward_csv(enrolled.parent))  # no calibration: not verified
+    result = run("confirm", row["session_id"], "--direction", "forward", "--json")
+    assert result.code == 2
+    assert "nothing to confirm" in result.json()["error"]

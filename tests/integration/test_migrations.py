@@ -239,7 +239,11 @@ def test_migration_0002_makes_pain_optional_and_keeps_rows_and_the_0_10_checks(
             ).all()
             indexes = {ix["name"] for ix in inspect(connection).get_indexes("session_log")}
         assert [tuple(row) for row in rows] == [("s1", 2), ("s2", None)]
-        assert indexes == {"ix_session_log_program_id", "ix_session_log_walker_id_performed_at"}
+        assert indexes == {
+            "ix_session_log_program_id",
+            "ix_session_log_walker_id_performed_at",
+            "ix_session_log_direction_unconfirmed",  # 0005
+        }
 
         with pytest.raises(RuntimeError, match="1 logged session"):
             downgrade(database_url, "0001")
@@ -250,3 +254,45 @@ def test_migration_0002_makes_pain_optional_and_keeps_rows_and_the_0_10_checks(
         engine.dispose()
     downgrade(database_url, "0001")
     assert current_revision(database_url) == "0001"
+
+
+def test_migration_0005_marks_the_sessions_waiting_for_a_direction_answer(
+    database_url: str,
+) -> None:
+    """Sessions imported before 0005 get ``direction_unconfirmed`` from their details."""
+    upgrade(database_url, "0004")
+    walker = metadata.tables["walker"]
+    session_log = metadata.tables["session_log"]
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                walker.insert().values(
+                    id="w1",
+                    display_name="Ann",
+                    created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                    age_years=60,
+                    body_mass_kg=70.0,
+                    forward_speed_m_s=None,
+                    usual_pain_nprs=3,
+                    goal="knee-pain",
+                    status="active",
+                )
+            )
+            for session_id, waiting in (("s1", True), ("s2", False), ("s3", None)):
+                row = _session_row(session_id, 2)
+                if waiting is not None:
+                    row["details"] = {"direction_needs_confirmation": waiting}
+                connection.execute(session_log.insert().values(**row))
+        upgrade(database_url)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(session_log.c.id, session_log.c.direction_unconfirmed).order_by(
+                    session_log.c.id
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [("s1", True), ("s2", False), ("s3", False)]
+    finally:
+        engine.dispose()
+    downgrade(database_url, "0004")
+    assert current_revision(database_url) == "0004"

@@ -193,3 +193,21 @@ def test_bad_input_names_the_field(now: datetime, per_week: int, field: str) -> 
     with pytest.raises(InvalidInput) as info:
         patient_flags([], [], [], now=now, sessions_per_week=per_week)
     assert info.value.field == field
+
+
+def test_an_unconfirmed_direction_is_a_warning_until_the_walker_answers() -> None:
+    walked = [NOW - timedelta(days=40), NOW - timedelta(days=2)]
+    flags = patient_flags([s(1)] * 3, [], [], now=NOW, sessions_per_week=3)
+    assert FlagKind.DIRECTION_UNCONFIRMED not in [f.kind for f in flags]
+    flags = patient_flags(
+        [s(1)] * 3, [], [], now=NOW, sessions_per_week=3, unconfirmed_directions=walked
+    )
+    (flag,) = flags
+    assert flag.kind is FlagKind.DIRECTION_UNCONFIRMED and flag.severity is Severity.WARNING
+    assert "2 sessions" in flag.text and walked[1].date().isoformat() in flag.text
+    assert "confirm" in flag.text
+    # below an urgent flag: a fall still comes first
+    fell = patient_flags(
+        [s(1, fell=True)], [], [], now=NOW, sessions_per_week=1, unconfirmed_directions=walked
+    )
+    assert [f.kind for f in fell] == [FlagKind.FALL, FlagKind.DIRECTION_UNCONFIRMED]

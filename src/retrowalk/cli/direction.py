@@ -20,7 +20,9 @@ from retrowalk.cli.app import app, cli, handled
 from retrowalk.errors import InvalidInput
 from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.services import direction as service
+from retrowalk.services import direction_confirm
 from retrowalk.services.direction import MotionAnalysis
+from retrowalk.store.records import StoredSession
 
 PLACEMENT_HELP = "Where the sensor was worn: pocket (front trouser pocket), waist, or auto."
 FLAGS = {
@@ -110,3 +112,90 @@ def _show_calibration(console: Console, made: Calibration, out: Path | None) -> 
         f"{where}.",
         soft_wrap=True,
     )
+
+
+@app.command()
+def confirm(
+    session_id: str | None = typer.Argument(
+        None, help="The session (its id or first 8 characters); none: list those waiting."
+    ),
+    direction: str | None = typer.Option(
+        None, "--direction", help="How you walked it: backward or forward."
+    ),
+) -> None:
+    """Say how you walked a session the sensor saw differently (backward or forward)."""
+    c = cli()
+    with handled({"direction": "--direction", "session_id": "SESSION_ID"}):
+        if session_id is None:
+            waiting = c.services.awaiting_direction(c.walker)
+            c.emit(
+                {"awaiting": [_waiting_row(s) for s in waiting]},
+                lambda: _show_waiting(c.console, waiting),
+            )
+            return
+        stored = c.services.find_session(c.walker, session_id)
+        if direction is not None:
+            direction_confirm.check_answer(direction)
+        answer = c.asker.choice(
+            direction,
+            direction_confirm.WalkedDirection,
+            flag="--direction",
+            question="Did you walk this session backward or forward?",
+        )
+        result = c.services.confirm_direction(
+            c.walker, stored.id, answer.value, now=datetime.now(UTC)
+        )
+        details = result.stored.details
+        document = {
+            "session_id": result.stored.id,
+            "version": result.stored.version,
+            "changed": result.changed,
+            "declared_direction": details.get("declared_direction"),
+            "direction_check": details.get("direction_check"),
+            "measured_backward_min": float(details.get("measured_backward_s") or 0.0) / 60.0,
+            "direction_confirmation": details.get("direction_confirmation"),
+        }
+        c.emit(document, lambda: _show_answer(c.console, result))
+
+
+def _waiting_row(stored: StoredSession) -> dict[str, object]:
+    return {
+        "session_id": stored.id,
+        "performed_at": stored.session.performed_at.isoformat(),
+        "minutes": stored.session.duration_s / 60.0,
+        "file_name": stored.details.get("file_name"),
+        "declared_direction": stored.details.get("declared_direction"),
+        "direction_check": stored.details.get("direction_check"),
+    }
+
+
+def _show_waiting(console: Console, waiting: list[StoredSession]) -> None:
+    if not waiting:
+        console.print("No session waits for you to confirm its direction.")
+        return
+    console.print(
+        "The sensor saw forward walking in these sessions you declared backward; say how you "
+        "walked each: `retrowalk confirm ID --direction backward|forward`.",
+        soft_wrap=True,
+    )
+    for s in waiting:
+        name = s.details.get("file_name") or "recording"
+        console.print(
+            f"  {s.id[:8]}  {s.session.performed_at:%Y-%m-%d %H:%M}  "
+            f"{s.session.duration_s / 60:.0f} min  {name}"
+        )
+
+
+def _show_answer(console: Console, result: direction_confirm.DirectionAnswer) -> None:
+    short = result.stored.id[:8]
+    if not result.changed:
+        console.print(f"Session {short} already said {result.direction}: nothing changed.")
+        return
+    if result.direction == "backward":
+        text = (
+            f"Session {short}: backward, confirmed by you. The sensor's view stays as measured "
+            "(no measured backward minutes); your therapist sees it as declared and confirmed."
+        )
+    else:
+        text = f"Session {short}: corrected to forward walking (the sensor agreed)."
+    console.print(text + " The earlier state is in its history.", soft_wrap=True)

@@ -61,6 +61,8 @@ def row_document(row: Row) -> dict[str, Any]:
     if "direction_check" in details:
         document["measured_backward_min"] = details["measured_backward_s"] / 60.0
         document["direction_check"] = details["direction_check"]
+    if "warmup_calibration" in details:
+        document["warmup_calibration"] = details["warmup_calibration"]
     if outcome.pain_missing and outcome.session_id is not None:
         document["add_pain"] = PAIN_HINT.format(id=outcome.session_id)
     return document
@@ -86,11 +88,23 @@ def summary(console: Console, rows: list[Row], answered: dict[str, LogResult]) -
             console.print(f"export document {row.file}: {row.export.get('counts', '')}")
     for row in rows:
         details = (row.outcome.details or {}) if row.outcome is not None else {}
-        if details.get("direction_check") == "contradicted":
+        warmup = details.get("warmup_calibration")
+        if isinstance(warmup, dict):
+            verdict = (
+                "calibrated on the plan's forward warm-up"
+                if warmup.get("used")
+                else "the plan's forward warm-up was not used to calibrate"
+            )
+            console.print(
+                f"direction {Path(row.file).name}: {verdict}: {warmup.get('reason')}.",
+                soft_wrap=True,
+            )
+        if row.outcome is not None and details.get("direction_check") == "contradicted":
             console.print(
                 f"[red]check[/red] {Path(row.file).name}: declared backward, but the sensor saw "
-                "forward walking with confidence. Please confirm how you walked; the session is "
-                "kept as declared.",
+                "forward walking with confidence. Please confirm how you walked (`retrowalk "
+                f"confirm {(row.outcome.session_id or '')[:8]} --direction backward|forward`); "
+                "the session is kept as declared.",
                 soft_wrap=True,
             )
     latest = _latest_decision(rows, answered)

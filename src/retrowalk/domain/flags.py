@@ -19,6 +19,10 @@ Flags, most severe first:
 - ``missed-sessions`` (warning): fewer sessions than planned a week in the last 7 days plus a
   day of grace (today's session may still be to come), once the program is 7 days old (not
   while paused, not when ``no-data-7-days`` already says it).
+- ``direction-unconfirmed`` (warning): a session declared backward where the motion sensor
+  confidently saw forward walking, not yet confirmed by the walker (issue 7: a wrong
+  "backward" tells the therapist an exercise was done when it may not have been); it stays
+  until the walker answers, however long ago the session was.
 
 Pure: times are aware datetimes, ``now`` is passed in.
 """
@@ -49,6 +53,7 @@ class FlagKind(StrEnum):
     PROGRAM_PAUSED = "program-paused"
     NO_DATA = "no-data-7-days"
     MISSED_SESSIONS = "missed-sessions"
+    DIRECTION_UNCONFIRMED = "direction-unconfirmed"
 
 
 class Severity(StrEnum):
@@ -88,6 +93,7 @@ def patient_flags(
     program_paused: bool = False,
     reviewed_at: datetime | None = None,
     last_data_on: date | None = None,
+    unconfirmed_directions: Sequence[datetime] = (),
 ) -> tuple[Flag, ...]:
     """The flags of one patient at ``now``, most severe first.
 
@@ -98,7 +104,9 @@ def patient_flags(
     neither silence nor missed sessions are flagged);
     ``program_started_at`` None means long ago; ``reviewed_at`` is when the therapist last
     resumed the program (events before it are acknowledged); ``last_data_on`` the latest day
-    with a session or check-in when those given may not include it (for the no-data text).
+    with a session or check-in when those given may not include it (for the no-data text);
+    ``unconfirmed_directions`` when the sessions awaiting the walker's confirmation of their
+    direction were walked.
     """
     if now.utcoffset() is None:
         raise InvalidInput("now", now, "a date and time with a UTC offset")
@@ -140,6 +148,8 @@ def patient_flags(
         done = sum(1 for s in sessions if now - ADHERENCE_WINDOW < s.performed_at <= now)
         if done < sessions_per_week:
             flags.append(_missed(done, sessions_per_week))
+    if unconfirmed_directions:
+        flags.append(_unconfirmed(unconfirmed_directions))
     return tuple(sorted(flags, key=lambda f: (f.severity.rank, _KIND_ORDER[f.kind])))
 
 
@@ -231,6 +241,20 @@ def _no_data(
     note = " (expected while the program is paused)" if paused else ""
     return Flag(
         FlagKind.NO_DATA, severity, f"No session or check-in {what}{note}.", "expert-opinion"
+    )
+
+
+def _unconfirmed(walked_at: Sequence[datetime]) -> Flag:
+    n = len(walked_at)
+    latest = max(walked_at).date().isoformat()
+    what = "a session" if n == 1 else f"{n} sessions"
+    return Flag(
+        FlagKind.DIRECTION_UNCONFIRMED,
+        Severity.WARNING,
+        f"{what.capitalize()} declared backward where the motion sensor saw forward walking "
+        f"({'on' if n == 1 else 'latest'} {latest}): not counted as measured backward walking; "
+        "waiting for the walker to confirm the direction.",
+        "expert-opinion",
     )
 
 

@@ -24,6 +24,8 @@ from retrowalk.domain.units import format_speed
 
 WARMUP_FORWARD = "Walk forward at an easy pace for 3-5 minutes."
 """First warm-up item of every session (sensor calibration relies on it)."""
+WARMUP_FORWARD_S = (180.0, 300.0)
+"""The forward warm-up's length as ``WARMUP_FORWARD`` says it (3-5 minutes), in seconds."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,12 @@ expert-opinion; see the detector's docstring for the measured figures).
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 from retrowalk.errors import InvalidInput, UnsupportedFile
 from retrowalk.formats.sensor_csv import read_motion
@@ -205,3 +207,94 @@ def latest_calibration(uow: UowFactory, walker_id: str, placement: str) -> Calib
     with uow(read_only=True) as work:
         data = work.calibrations.latest(walker_id, placement)
     return None if data is None else Calibration.from_dict(data)
+
+
+# --- uploaded calibrations (the web app) ------------------------------------------------------
+
+#: The largest upload taken as a calibration walk: a few minutes of forward walking at 100 Hz
+#: is a few megabytes of CSV; this leaves room for a zipped phone export of a longer walk.
+UPLOAD_MAX_BYTES = 32 << 20
+UPLOAD_CHUNK_BYTES = 1 << 20
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class CalibrationEntry:
+    """A stored calibration as a page shows it; ``in_use``: the newest for its placement."""
+
+    id: str
+    placement: str
+    created_at: datetime
+    source_name: str
+    walking_s: float
+    in_use: bool
+
+
+def upload_name(file_name: str | None) -> str:
+    """A safe file name for an upload (its extension kept: the readers look at it)."""
+    base = PurePosixPath((file_name or "").replace("\\", "/")).name
+    cleaned = _SAFE_NAME.sub("_", base).strip("._")[:100]
+    return cleaned or "recording"
+
+
+def calibrate_upload(
+    uow: UowFactory,
+    walker_ref: str | None,
+    stream: BinaryIO,
+    *,
+    file_name: str | None,
+    placement: str,
+    now: datetime,
+    max_bytes: int | None = None,
+) -> CalibrationEntry:
+    """Store a calibration made from an uploaded forward walk (any layout ``calibrate``
+    reads: one CSV or JSON file, or a zip). ``UnsupportedFile`` naming the upload for an empty,
+    too large, unreadable or non-walking file; ``InvalidInput`` for a bad placement."""
+    check_placement(placement)
+    max_bytes = UPLOAD_MAX_BYTES if max_bytes is None else max_bytes
+    name = upload_name(file_name)
+    with tempfile.TemporaryDirectory(prefix="retrowalk-calibration-") as folder:
+        path = Path(folder) / name
+        size = 0
+        with path.open("wb") as out:
+            while chunk := stream.read(UPLOAD_CHUNK_BYTES):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UnsupportedFile(
+                        name,
+                        f"is larger than {max_bytes / 2**20:g} MB: a calibration needs a few minutes "
+                        "of ordinary forward walking, not a long recording",
+                    )
+                out.write(chunk)
+        if size == 0:
+            raise UnsupportedFile(name, "is empty")
+        try:
+            made = calibrate_file(path, placement=placement)
+        except UnsupportedFile as error:
+            problem = error.problem.replace(f"{folder}/", "")
+            raise UnsupportedFile(name, problem) from None
+        except OSError as error:
+            raise UnsupportedFile(name, f"cannot be read ({error.strerror or error})") from None
+    stored_id = store_calibration(uow, walker_ref, made, source_name=name, now=now)
+    return next(c for c in calibrations(uow, walker_ref) if c.id == stored_id)
+
+
+def calibrations(uow: UowFactory, walker_ref: str | None) -> list[CalibrationEntry]:
+    """The walker's calibrations, newest first; the newest per placement is the one in use."""
+    with uow(read_only=True) as work:
+        stored = work.calibrations.list(work.walkers.default(walker_ref).id)
+    seen: set[str] = set()
+    entries = []
+    for c in stored:
+        entries.append(
+            CalibrationEntry(
+                id=c.id,
+                placement=c.placement,
+                created_at=c.created_at,
+                source_name=c.source_name,
+                walking_s=float(c.data.get("walking_s") or 0.0),
+                in_use=c.placement not in seen,
+            )
+        )
+        seen.add(c.placement)
+    return entries

@@ -35,7 +35,7 @@ from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.services.direction import latest_calibration
-from retrowalk.services.direction_check import CalibrationLookup
+from retrowalk.services.direction_check import CalibrationLookup, answered, awaiting_answer
 from retrowalk.services.recording_import import (
     ByteProgress,
     DeclaredDirection,
@@ -48,6 +48,7 @@ from retrowalk.services.recording_import import (
 from retrowalk.services.sessions import decide_and_apply, require_program
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import LogResult
+from retrowalk.services.warmup_rule import WarmupPlan
 from retrowalk.store.records import SessionSource, StoredSession
 from retrowalk.store.unit_of_work import UnitOfWork
 
@@ -123,6 +124,7 @@ def import_files(
         walker = work.walkers.default(walker_ref)
         stored = require_program(work, walker)
         target = stored.current_target or stored.program.sessions[0].target
+        plan = WarmupPlan.of(stored.program)
         names_seen = {imported.original_name for imported in work.imports.list(walker.id)}
     outcomes: list[ImportOutcome] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher:
@@ -132,7 +134,16 @@ def import_files(
             # then settles it, without reading it. Any other file is hashed while it is read.
             hash_first = path.name in names_seen and not options.reanalyse
             outcome = _import_one(
-                uow, walker.id, path, options, now, target.modality, progress, hasher, hash_first
+                uow,
+                walker.id,
+                path,
+                options,
+                now,
+                target.modality,
+                progress,
+                hasher,
+                hash_first,
+                plan,
             )
             if outcome.status in (ImportStatus.IMPORTED, ImportStatus.REPLACED):
                 names_seen.add(path.name)
@@ -152,6 +163,7 @@ def _import_one(
     progress: ImportProgress | None,
     hasher: Executor,
     hash_first: bool,
+    plan: WarmupPlan | None = None,
 ) -> ImportOutcome:
     """Hash, read and analyse, store.
 
@@ -189,6 +201,7 @@ def _import_one(
         now,
         bytes_read,
         calibration_for=lambda placement: latest_calibration(uow, walker_id, placement),
+        warmup_plan=plan,
     )
     if not hash_first:
         settled = _settled_by_hash(uow, walker_id, name, digest, options)
@@ -259,6 +272,7 @@ def _read(
     bytes_read: ByteProgress,
     *,
     calibration_for: CalibrationLookup,
+    warmup_plan: WarmupPlan | None = None,
 ) -> tuple[ReadRecording | None, UnsupportedFile | None]:
     """The recording read and analysed, or why it cannot be imported."""
     name = str(path)
@@ -271,6 +285,7 @@ def _read(
             target_modality=target_modality,
             progress=bytes_read,
             calibration_for=calibration_for,
+            warmup_plan=warmup_plan,
         )
         validate_logged_session(read.session, now, max_age=None)
     except UnsupportedFile as error:
@@ -380,6 +395,10 @@ def _keep_walker_answers(
     )
     if options.direction is None and "declared_direction" in before_details:
         details = {**details, "declared_direction": before_details["declared_direction"]}
+    answer = before_details.get("direction_confirmation")
+    if options.direction is None and isinstance(answer, dict) and awaiting_answer(details):
+        # the walker answered the question the new analysis asks again: keep their answer
+        details = answered(details, answer["direction"], answer["confirmed_at"])
     return session, details
 
 

@@ -74,6 +74,7 @@ def _row(p: PatientData, now: datetime) -> PatientRow:
         program_paused=p.program_status == ProgramStatus.PAUSED.value,
         reviewed_at=p.reviewed_at,
         last_data_on=max(days, default=None),
+        unconfirmed_directions=p.unconfirmed_directions,
     )
     return PatientRow(
         walker_id=p.walker_id,

@@ -47,6 +47,7 @@ from retrowalk.formats.sensor_csv import read_motion, sniff_motion_format
 from retrowalk.sensing.gait import GaitAnalysis, analyze_motion
 from retrowalk.sensing.recording import MotionRecording
 from retrowalk.services.direction_check import CalibrationLookup, sensor_direction
+from retrowalk.services.warmup_rule import WarmupPlan
 
 HASH_CHUNK_BYTES = 1 << 20
 #: How ``formats.activity.decide_walking`` starts the sentence explaining a judgement call.
@@ -160,15 +161,18 @@ def read_recording(
     target_modality: Modality | None,
     progress: ByteProgress | None = None,
     calibration_for: CalibrationLookup | None = None,
+    warmup_plan: WarmupPlan | None = None,
 ) -> ReadRecording:
     """Read and analyse ``path`` into the session to store; raise ``UnsupportedFile``.
-    ``calibration_for(placement)``: the walker's stored direction calibration, or None."""
+    ``calibration_for(placement)``: the walker's stored direction calibration, or None.
+    ``warmup_plan``: the program's forward warm-up (a motion recording may calibrate itself on
+    it: ``services.warmup_rule``)."""
     kind = detect_kind(path)
     if kind == "motion":
         recording = read_motion(path, progress=progress)
         gait = analyze_motion(recording)
         read = _from_motion(path, recording, gait, options, target_modality)
-        return _with_direction(read, recording, gait, options, calibration_for)
+        return _with_direction(read, recording, gait, options, calibration_for, warmup_plan)
     summary = read_fit(path) if kind == "fit" else read_gpx(path)
     if progress is not None:
         total = size_bytes(path)
@@ -301,6 +305,7 @@ def _with_direction(
     gait: GaitAnalysis,
     options: ImportOptions,
     calibration_for: CalibrationLookup | None,
+    warmup_plan: WarmupPlan | None = None,
 ) -> ReadRecording:
     """The sensor's direction beside the declared one (the session itself is unchanged)."""
     details = dict(read.details)
@@ -310,6 +315,7 @@ def _with_direction(
         declared=details["declared_direction"],
         warmup_s=options.warmup_s,
         calibration_for=calibration_for,
+        plan=warmup_plan,
     )
     for bout, direction in zip(details["bouts"], sensed.pop("bout_directions", []), strict=False):
         bout.update(direction)

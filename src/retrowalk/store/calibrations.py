@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +14,17 @@ from retrowalk.store._base import Repository, aware, checked_id
 from retrowalk.store.tables import DirectionCalibrationRow
 
 PLACEMENTS = ("waist", "pocket")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCalibration:
+    """One calibration made: when, for which placement, from which file, and its data."""
+
+    id: str
+    placement: str
+    created_at: datetime
+    source_name: str
+    data: dict[str, Any]
 
 
 class CalibrationRepository(Repository):
@@ -54,3 +67,17 @@ class CalibrationRepository(Repository):
         )
         row = self._session.scalars(statement).first()
         return None if row is None else dict(row.data)
+
+    def list(self, walker_id: str) -> builtins.list[StoredCalibration]:
+        """Every calibration of the walker, newest first."""
+        statement = (
+            select(DirectionCalibrationRow)
+            .where(DirectionCalibrationRow.walker_id == walker_id)
+            .order_by(DirectionCalibrationRow.created_at.desc(), DirectionCalibrationRow.id.desc())
+        )
+        return [
+            StoredCalibration(
+                row.id, row.placement, row.created_at, row.source_name, dict(row.data)
+            )
+            for row in self._session.scalars(statement)
+        ]

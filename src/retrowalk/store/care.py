@@ -58,6 +58,8 @@ class PatientData:
     falls: tuple[LoggedSession, ...] = ()
     recent_checkins: tuple[CheckIn, ...] = ()
     stops: tuple[tuple[datetime, Decision], ...] = field(default=())
+    unconfirmed_directions: tuple[datetime, ...] = ()
+    """When the sessions awaiting the walker's confirmation of their direction were walked."""
 
 
 def _invitation(row: InvitationRow) -> StoredInvitation:
@@ -243,6 +245,7 @@ class CareRepository(Repository):
         paused = [w for w, p in programs.items() if p[0] == ProgramStatus.PAUSED.value]
         falls = _group(self._sessions(paused, SessionLogRow.fell.is_(True))) if paused else {}
         stops = _group(self._stops(paused)) if paused else {}
+        unconfirmed = _group(self._unconfirmed(scope))
         result = []
         for walker_id, name, goal, last_at, last_on in walkers:
             status, per_week, started = programs.get(walker_id, (None, None, None))
@@ -262,6 +265,7 @@ class CareRepository(Repository):
                     falls=tuple(falls.get(walker_id, ())),
                     recent_checkins=tuple(checkins.get(walker_id, ())),
                     stops=tuple(stops.get(walker_id, ())),
+                    unconfirmed_directions=tuple(unconfirmed.get(walker_id, ())),
                 )
             )
         return result
@@ -312,6 +316,18 @@ class CareRepository(Repository):
             )
             for walker_id, at, offset_s, modality, duration_s, during, after, fell in rows
         ]
+
+    def _unconfirmed(self, scope: Any) -> list[tuple[str, datetime]]:
+        rows = self._session.execute(
+            select(SessionLogRow.walker_id, SessionLogRow.performed_at)
+            .where(
+                SessionLogRow.walker_id.in_(scope),
+                SessionLogRow.direction_unconfirmed,  # on the partial index
+                SessionLogRow.deleted_at.is_(None),
+            )
+            .order_by(SessionLogRow.performed_at)
+        ).all()
+        return [(walker_id, _utc(at)) for walker_id, at in rows]
 
     def _checkins(self, scope: Any, since: date) -> list[tuple[str, CheckIn]]:
         rows = self._session.execute(

@@ -124,6 +124,7 @@ class SessionLogRepository(Repository):
             program_id=program_id,
             source=SessionSource(source).value,
             details=encode_value(details or {}, dict[str, Any], path="session.details"),
+            direction_unconfirmed=_unconfirmed(details),
             version=1,
             created_at=now,
             updated_at=now,
@@ -150,6 +151,7 @@ class SessionLogRepository(Repository):
             program_id=stored.program_id,
             source=SessionSource(stored.source).value,
             details=encode_value(stored.details, dict[str, Any], path="session.details"),
+            direction_unconfirmed=_unconfirmed(stored.details),
             version=stored.version,
             created_at=aware("session.created_at", stored.created_at),
             updated_at=aware("session.updated_at", stored.updated_at),
@@ -246,6 +248,20 @@ class SessionLogRepository(Repository):
         found: str | None = self._session.scalars(statement).first()
         return found
 
+    def awaiting_direction(self, walker_id: str) -> builtins.list[StoredSession]:
+        """Sessions whose declared direction the sensor contradicted and the walker has not
+        confirmed yet (oldest first)."""
+        statement = (
+            select(SessionLogRow)
+            .where(
+                SessionLogRow.walker_id == walker_id,
+                SessionLogRow.direction_unconfirmed,  # as the partial index says it
+                SessionLogRow.deleted_at.is_(None),
+            )
+            .order_by(SessionLogRow.performed_at, SessionLogRow.id)
+        )
+        return [_stored(row) for row in self._session.scalars(statement)]
+
     def count(self, walker_id: str, *, include_deleted: bool = False) -> int:
         statement = (
             select(func.count())
@@ -270,6 +286,7 @@ class SessionLogRepository(Repository):
         values = _columns(session)
         if details is not None:
             values["details"] = encode_value(details, dict[str, Any], path="session.details")
+            values["direction_unconfirmed"] = _unconfirmed(details)
         return self._change(session_id, expected_version, reason, values)
 
     def delete(
@@ -337,6 +354,11 @@ class SessionLogRepository(Repository):
         assert row is not None
         self._session.refresh(row)
         return _stored(row)
+
+
+def _unconfirmed(details: dict[str, Any] | None) -> bool:
+    """The ``direction_unconfirmed`` column: what the details say (one source of truth)."""
+    return details is not None and details.get("direction_needs_confirmation") is True
 
 
 def _stale(session_id: str, stored: int | None, expected: int) -> Conflict:

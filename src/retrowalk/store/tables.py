@@ -32,6 +32,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
@@ -174,6 +176,14 @@ class SessionLogRow(Base):
         _non_negative("load_kg"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("source IN ('manual', 'import')", name="source_allowed"),
+        # Few sessions await the walker's answer: a partial index finds them for the patient
+        # list without reading every session's details.
+        Index(
+            "ix_session_log_direction_unconfirmed",
+            "walker_id",
+            sqlite_where=text("direction_unconfirmed"),
+            postgresql_where=text("direction_unconfirmed"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -200,6 +210,9 @@ class SessionLogRow(Base):
     chest_symptoms: Mapped[bool]
     notes: Mapped[str]
     details: Mapped[dict[str, Any]]
+    direction_unconfirmed: Mapped[bool] = mapped_column(server_default=false())
+    """Declared backward, the sensor confidently saw forward walking, and the walker has not
+    answered yet (``details["direction_needs_confirmation"]``, kept in step by the store)."""
     source: Mapped[str] = mapped_column(String(16))
     version: Mapped[int]
     created_at: Mapped[datetime]

@@ -85,7 +85,13 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
 ) -> FastAPI:
     """The app on ``services`` (its accounts, walkers and records)."""
-    from retrowalk.web.routes import api, pages_account, pages_therapist, pages_walker
+    from retrowalk.web.routes import (
+        api,
+        pages_account,
+        pages_outcomes,
+        pages_therapist,
+        pages_walker,
+    )
 
     app = FastAPI(
         title="retrowalk",
@@ -108,6 +114,7 @@ def create_app(
     app.include_router(pages_account.router)
     app.include_router(pages_walker.router)
     app.include_router(pages_therapist.router)
+    app.include_router(pages_outcomes.router)
     app.include_router(api.router, prefix=API_PREFIX)
     _install_error_handlers(app)
 

@@ -195,9 +195,19 @@ def template_globals(request: Request) -> dict[str, Any]:
     return {
         "actor": actor,
         "role": role_of(actor),
+        "has_program": _has_program(request, actor),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
     }
+
+
+def _has_program(request: Request, actor: Any) -> bool:
+    """Whether a walker account has a program: the walker's links (today, log, progress...)
+    lead nowhere before it (the screening comes first, or a clinician)."""
+    if actor is None or role_of(actor) != "walker" or not actor.walker_id:
+        return False
+    with context(request).services.uow(read_only=True) as work:
+        return work.programs.current_state(actor.walker_id) is not None
 
 
 class RedirectTo(Exception):

@@ -18,13 +18,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from retrowalk.domain.prescription import WEEKS
 from retrowalk.errors import Forbidden, InvalidInput, NotFound
 from retrowalk.formats.codec import to_jsonable
-from retrowalk.services import calendar, onboarding, programs, records
+from retrowalk.services import (
+    calendar,
+    direction,
+    direction_confirm,
+    onboarding,
+    programs,
+    records,
+)
 from retrowalk.store.records import StoredProgram, StoredSession
 from retrowalk.web import auth
 from retrowalk.web.app import WebContext
@@ -32,6 +40,7 @@ from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.problems import PreconditionRequired
 from retrowalk.web.routes.api_models import (
     CheckInIn,
+    DirectionAnswerIn,
     InviteAccept,
     OutcomeIn,
     ScreeningIn,
@@ -447,6 +456,126 @@ def delete_session(
         web.services.uow, walker_id, session_id, expected_version=expected, now=web.now()
     )
     return Response(status_code=204)
+
+
+@router.post("/walkers/{walker_id}/sessions/{session_id}/direction", tags=["sessions"])
+def confirm_direction(
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    session_id: str,
+    body: DirectionAnswerIn,
+    if_match_tag: IfMatch = None,
+) -> JSONResponse:
+    """The walker says how they walked a session whose declared backward walking the sensor
+    contradicted (``details.direction_needs_confirmation``; If-Match: its ETag). Backward keeps
+    the declaration (``declared, confirmed by the walker``: measured minutes stay as the sensor
+    saw them); forward corrects it. Only the walker answers: 403 for their therapist; 422 for a
+    session with nothing to confirm."""
+    web = _web(request)
+    _walker(request, actor, walker_id, Permission.RECORD)
+    if actor.walker_id != walker_id:
+        raise Forbidden("only the walker knows how they walked: they confirm it themselves")
+    current = records.get_session(web.services.uow, walker_id, session_id)
+    expected = if_match(if_match_tag, current.version)
+    answer = direction_confirm.confirm_direction(
+        web.services.uow,
+        walker_id,
+        session_id,
+        body.direction,
+        now=web.now(),
+        expected_version=expected,
+    )
+    document = {"session": to_jsonable(answer.stored), "changed": answer.changed}
+    return _versioned(document, answer.stored.version)
+
+
+# --- direction calibrations -------------------------------------------------------------------
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "An ordinary forward walk (CSV, JSON or zip, at most "
+                            f"{direction.UPLOAD_MAX_BYTES >> 20} MB).",
+                        },
+                        "placement": {
+                            "type": "string",
+                            "enum": list(direction.PLACEMENTS),
+                            "default": "auto",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+async def _upload_form(request: Request) -> FormData:
+    """The multipart form, refused (413) before it is read when it says it is too large."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > direction.UPLOAD_MAX_BYTES + (64 << 10):
+        raise HTTPException(413, f"the file is larger than {direction.UPLOAD_MAX_BYTES >> 20} MB")
+    try:
+        return await request.form()
+    except (AssertionError, ValueError, KeyError) as error:  # a body that is not multipart
+        raise InvalidInput("body", type(error).__name__, "multipart/form-data") from None
+
+
+def _calibration_document(entry: direction.CalibrationEntry) -> dict[str, Any]:
+    return plain(entry)  # type: ignore[no-any-return]
+
+
+@router.get("/walkers/{walker_id}/calibrations", tags=["calibrations"])
+def list_calibrations(request: Request, actor: Actor, walker_id: str) -> dict[str, Any]:
+    """The walker's direction calibrations, newest first (``in_use``: newest per placement)."""
+    web = _web(request)
+    _walker(request, actor, walker_id)
+    entries = direction.calibrations(web.services.uow, walker_id)
+    return {"items": [_calibration_document(e) for e in entries], "total": len(entries)}
+
+
+@router.post(
+    "/walkers/{walker_id}/calibrations",
+    status_code=201,
+    tags=["calibrations"],
+    openapi_extra=UPLOAD_BODY,
+)
+def upload_calibration(
+    request: Request,
+    actor: Actor,
+    walker_id: str,
+    form: Annotated[FormData, Depends(_upload_form)],
+) -> dict[str, Any]:
+    """Store a calibration made from an uploaded forward walk (multipart: ``file`` and
+    ``placement``); 422 naming the problem for a file that is not a usable forward walk, 413
+    for one over the size limit."""
+    web = _web(request)
+    _walker(request, actor, walker_id, Permission.RECORD)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput("file", None, "a recording of a forward walk (a file part)")
+    placement = form.get("placement") or "auto"
+    if not isinstance(placement, str):
+        raise InvalidInput("placement", "a file", ", ".join(direction.PLACEMENTS))
+    entry = direction.calibrate_upload(
+        web.services.uow,
+        walker_id,
+        upload.file,
+        file_name=upload.filename,
+        placement=placement,
+        now=web.now(),
+    )
+    return _calibration_document(entry)
 
 
 # --- check-ins, outcome tests, decisions, export ----------------------------------------------

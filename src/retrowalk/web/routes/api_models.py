@@ -206,3 +206,11 @@ class TargetIn(Strict):
 
 class InviteAccept(Strict):
     code: str = Field(max_length=100)
+
+
+class DirectionAnswerIn(Strict):
+    direction: str = Field(
+        max_length=40,
+        description="How the walker walked the session the sensor saw differently: "
+        "backward or forward.",
+    )

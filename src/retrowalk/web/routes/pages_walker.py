@@ -6,16 +6,24 @@ from itertools import groupby
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
 from retrowalk.domain.prescription import WEEKS
 from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES, allowed_text
 from retrowalk.domain.validation import MINUTES
-from retrowalk.errors import Conflict, InvalidInput, NotFound
+from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.formats.codec import encode
-from retrowalk.services import calendar, onboarding, records
+from retrowalk.services import (
+    calendar,
+    direction,
+    direction_confirm,
+    onboarding,
+    programs,
+    records,
+)
 from retrowalk.web import auth, forms
 from retrowalk.web.gateway import ActorLike, Permission
 from retrowalk.web.routes.pages_account import see_other
@@ -123,6 +131,9 @@ def verdict(request: Request, actor: Actor) -> Response:
 TODAY_NOTICES = {
     "resumed": "Your program is active again: carry on at the current level.",
     "not-paused": "Your program was not paused: nothing changed.",
+    "direction-backward": "Thank you: the session stays backward walking, confirmed by you "
+    "(your therapist sees it as declared and confirmed, not as measured by the sensor).",
+    "direction-forward": "Thank you: the session is now recorded as forward walking.",
 }
 
 
@@ -155,6 +166,7 @@ def _today_page(
         and web.accounts.may(actor, walker_id, Permission.RESUME_PROGRAM),
         "notice": TODAY_NOTICES.get(notice, ""),
         "errors": errors or {},
+        "awaiting": direction_confirm.awaiting(web.services.uow, walker_id),
     }
     return web.render(request, "today.html", values, status=status)
 
@@ -181,6 +193,116 @@ def resume(request: Request, actor: Actor, form: Form) -> Response:
     return see_other(f"/today?notice={'resumed' if resumed else 'not-paused'}")
 
 
+@router.post("/sessions/{session_id}/direction")
+def confirm_direction(request: Request, actor: Actor, session_id: str, form: Form) -> Response:
+    """The walker says how they walked a session the sensor saw differently."""
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    direction = str(form.get("direction", ""))
+    try:
+        version = forms.required_integer(form, "version", allowed=programs.VERSION)
+        direction_confirm.confirm_direction(
+            web.services.uow,
+            walker_id,
+            session_id,
+            direction,
+            now=web.now(),
+            expected_version=version,
+        )
+    except InvalidInput as error:
+        return _today_page(request, actor, errors={"direction": str(error)}, status=422)
+    except Conflict as error:
+        return _today_page(request, actor, errors={"direction": str(error)}, status=409)
+    return see_other(f"/today?notice=direction-{direction}")
+
+
+PLACEMENT_CHOICES = (
+    ("auto", "Let the sensor tell"),
+    ("pocket", "Front trouser pocket"),
+    ("waist", "At the waist (lower back)"),
+)
+PLACEMENT_TEXT = {"pocket": "Front trouser pocket", "waist": "Waist (lower back)"}
+
+
+def _calibration_page(
+    request: Request,
+    walker_id: str,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> Response:
+    web = auth.context(request)
+    values = {
+        "calibrations": direction.calibrations(web.services.uow, walker_id),
+        "placements": PLACEMENT_CHOICES,
+        "placement_text": PLACEMENT_TEXT,
+        "max_mb": direction.UPLOAD_MAX_BYTES >> 20,
+        "form": form or {},
+        "errors": errors or {},
+        "notice": notice,
+    }
+    return web.render(request, "calibration.html", values, status=status)
+
+
+@router.get("/calibration")
+def calibration_page(request: Request, actor: Actor, notice: str = "") -> Response:
+    walker_id = own_walker_id(actor)
+    text = "Calibration stored: your next imports use it." if notice == "stored" else ""
+    return _calibration_page(request, walker_id, notice=text)
+
+
+def upload_limit(request: Request) -> None:
+    """Refuse an upload that says it is too large before its form is read (a dependency
+    declared before the form: FastAPI solves them in order)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > direction.UPLOAD_MAX_BYTES + UPLOAD_FORM_SLACK:
+        raise HTTPException(
+            413,
+            f"The file is larger than {direction.UPLOAD_MAX_BYTES >> 20} MB: a calibration "
+            "needs a few minutes of ordinary forward walking.",
+        )
+
+
+UPLOAD_FORM_SLACK = 64 << 10
+"""Room for the form's other fields and multipart boundaries beside the file itself."""
+
+
+@router.post("/calibration")
+def calibrate(
+    request: Request,
+    actor: Actor,
+    _limit: Annotated[None, Depends(upload_limit)],
+    form: Form,
+) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    placement = str(form.get("placement") or "auto")
+    upload = form.get("file")
+    values = {"placement": placement}
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        errors = {"file": "file: choose the recording of a forward walk to upload"}
+        return _calibration_page(request, walker_id, form=values, errors=errors, status=422)
+    try:
+        direction.calibrate_upload(
+            web.services.uow,
+            walker_id,
+            upload.file,
+            file_name=upload.filename,
+            placement=placement,
+            now=web.now(),
+        )
+    except InvalidInput as error:
+        field = "placement" if error.field == "placement" else "file"
+        errors = {field: str(error)}
+        return _calibration_page(request, walker_id, form=values, errors=errors, status=422)
+    except UnsupportedFile as error:
+        errors = {"file": f"Not used as a calibration: {error}"}
+        return _calibration_page(request, walker_id, form=values, errors=errors, status=422)
+    return see_other("/calibration?notice=stored")
+
+
 def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
     target = web.services.current_target(walker_id)
     usual = web.services.usual_pain(walker_id)
@@ -201,10 +323,74 @@ def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
 
 
 def _log_page(
-    request: Request, form: dict[str, Any], errors: dict[str, str], status: int = 200
+    request: Request,
+    form: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    *,
+    editing: Any = None,
 ) -> Response:
-    values = {"form": form, "errors": errors, "minutes_range": MINUTES}
+    values = {"form": form, "errors": errors, "minutes_range": MINUTES, "editing": editing}
     return auth.context(request).render(request, "log.html", values, status=status)
+
+
+def _session_form(stored: Any) -> dict[str, Any]:
+    """A stored session as the log form's fields (times in the session's own zone)."""
+    s = stored.session
+    offset = s.performed_at.utcoffset()
+    values: dict[str, Any] = {
+        "performed_at": s.performed_at.strftime("%Y-%m-%dT%H:%M"),
+        "utc_offset_min": "" if offset is None else str(int(offset.total_seconds() // 60)),
+        "minutes": f"{s.duration_s / 60:g}",
+        "modality": s.modality.value,
+        "speed_kmh": "" if s.speed_m_s is None else f"{s.speed_m_s * 3.6:.1f}",
+        "incline_pct": f"{s.incline_pct:g}",
+        "load_kg": "" if s.load_kg is None else f"{s.load_kg:g}",
+        "rpe": "" if s.rpe is None else str(s.rpe),
+        "pain_during_nprs": s.pain_during_nprs,
+        "pain_after_nprs": s.pain_after_nprs,
+        "notes": s.notes,
+        "version": str(stored.version),
+    }
+    for flag in ("rails", "near_falls", "fell", "swelling", "giving_way", "chest_symptoms"):
+        values[flag] = "on" if getattr(s, flag) else ""
+    return values
+
+
+@router.get("/sessions/{session_id}/edit")
+def edit_session_page(request: Request, actor: Actor, session_id: str) -> Response:
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    stored = records.get_session(web.services.uow, walker_id, session_id)
+    return _log_page(request, _session_form(stored), {}, editing=stored)
+
+
+@router.post("/sessions/{session_id}/edit")
+def edit_session(request: Request, actor: Actor, session_id: str, form: Form) -> Response:
+    """Correct a logged session; a version changed meanwhile (another tab, the API) gets 409
+    and nothing is overwritten."""
+    web = auth.context(request)
+    walker_id = own_walker_id(actor)
+    stored = records.get_session(web.services.uow, walker_id, session_id)
+    values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
+    try:
+        version = forms.required_integer(form, "version", allowed=programs.VERSION)
+        session = forms.logged_session(form, web.now())
+        records.edit_session(
+            web.services.uow,
+            walker_id,
+            session_id,
+            session,
+            expected_version=version,
+            now=web.now(),
+        )
+    except InvalidInput as error:
+        return _log_page(request, values, {error.field: str(error)}, 422, editing=stored)
+    except Conflict as error:
+        fresh = {**_session_form(stored), "version": str(stored.version)}
+        errors = {"version": f"Not saved: {error}. The form now shows the saved session."}
+        return _log_page(request, fresh, errors, 409, editing=stored)
+    return see_other("/progress?notice=edited")
 
 
 @router.get("/log")
@@ -281,11 +467,15 @@ def check_in(request: Request, actor: Actor, form: Form) -> Response:
     return see_other("/decision?after=check-in")
 
 
+PROGRESS_NOTICES = {"edited": "The session is corrected; its earlier state is kept."}
+
+
 @router.get("/progress")
-def progress(request: Request, actor: Actor) -> Response:
+def progress(request: Request, actor: Actor, notice: str = "") -> Response:
     web = auth.context(request)
     walker_id = own_walker_id(actor)
-    return web.render(request, "progress.html", walker_progress(web, walker_id))
+    values = {**walker_progress(web, walker_id), "notice": PROGRESS_NOTICES.get(notice, "")}
+    return web.render(request, "progress.html", values)
 
 
 @router.get("/calendar")
