@@ -12,10 +12,14 @@ each measurement in a fresh child process (so ``ru_maxrss`` is that process's ow
 - ``bare``: ``pyarrow.csv.read_csv`` of the same file(s): the floor of any CSV import.
 - ``analysis``: ``analyze_motion`` alone on the recording read once, in samples per second (a
   sample is one time point with its 6 values).
+- ``direction``: the direction stage alone (``services.direction_check.sensor_direction``, as
+  the importer runs it after the analysis, no stored calibration), in samples per second, with
+  its share of the end-to-end import and what it adds to an import without it (issue 7's
+  target: under 20 %).
 
 Prints medians of the repeats, ratios to the bare read (of the medians, and the median of each
 repeat's own ratio) and the targets of the issue (end to end under 2 s and within 2x of the
-bare read; analysis above 5 M samples/s).
+bare read; analysis above 5 M samples/s; the direction stage adds under 20 %).
 
     /work/venv/bin/python benchmarks/import_bench.py [--repeats 5] [--minutes 60]
 
@@ -63,6 +67,8 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 TARGET_E2E_S = 2.0
 TARGET_E2E_RATIO = 2.0
 TARGET_ANALYSIS_SAMPLES_S = 5e6
+#: issue 7: the direction stage adds under 20 % to the end-to-end import
+TARGET_DIRECTION_ADDS = 0.20
 
 
 def layouts_in(folder: Path) -> dict[str, tuple[Path, list[Path]]]:
@@ -145,6 +151,25 @@ def child(mode: str, paths: list[str], repeats: int) -> None:
         start, cpu = time.perf_counter(), _cpu_s()
         result["n"] = sum(pacsv.read_csv(p).num_rows for p in paths)
         result["s"], result["cpu_s"] = time.perf_counter() - start, _cpu_s() - cpu
+    elif mode == "direction":  # the direction stage alone, as the importer runs it
+        from retrowalk.services.direction_check import sensor_direction
+
+        rec = read_motion(paths[0])
+        gait = analyze_motion(rec)
+        base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        def direction() -> None:
+            sensor_direction(rec, gait, declared="forward", warmup_s=None, calibration_for=None)
+
+        direction()  # warm-up
+        times, cpus = [], []
+        for _ in range(repeats):
+            start, cpu = time.perf_counter(), _cpu_s()
+            direction()
+            times.append(time.perf_counter() - start)
+            cpus.append(_cpu_s() - cpu)
+        result["s"], result["cpu_s"] = statistics.median(times), statistics.median(cpus)
+        result["n"] = rec.n_samples
     else:  # analysis: the stage alone, median of repeats in this process
         rec = read_motion(paths[0])
         base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -208,6 +233,7 @@ def main() -> None:
                 runs["import"].append(run("import", [path, folder / f"{layout}-{i}.sqlite"]))
             figures = {mode: medians(r) for mode, r in runs.items()}
             figures["analysis"] = run("analysis", [path], repeats=args.repeats)
+            figures["direction"] = run("direction", [path], repeats=args.repeats)
             for mode, m in figures.items():
                 print(
                     f"{layout:14} {mode:10} {size_mb:6.1f} {m['s']:6.3f} {m['cpu_s']:6.3f} "
@@ -230,6 +256,17 @@ def main() -> None:
                 f"{found:.0f} steps found in {figures['import']['bouts']:.0f} bouts "
                 f"({100 * (found - truth) / truth:+.2f} %)"
             )
+            # the direction stage runs inside the import: its share of the import, and what it
+            # adds to an import without it (issue 7: under 20 %)
+            direction_s, direction_cpu = figures["direction"]["s"], figures["direction"]["cpu_s"]
+            share = direction_s / e2e
+            added = direction_s / (e2e - direction_s)
+            added_cpu = direction_cpu / (figures["import"]["cpu_s"] - direction_cpu)
+            print(
+                f"{layout:14} direction stage: {direction_s:.3f} s, {n / direction_s / 1e6:.2f} M "
+                f"samples/s ({n / direction_cpu / 1e6:.2f} M per CPU s); {100 * share:.0f} % of "
+                f"the import, adds {100 * added:.0f} % to it (CPU {100 * added_cpu:.0f} %)"
+            )
             analysis_rate = n / figures["analysis"]["s"]
             analysis_cpu_rate = n / figures["analysis"]["cpu_s"]
             verdicts += [
@@ -239,7 +276,9 @@ def main() -> None:
                 f"({'meets' if ratio <= TARGET_E2E_RATIO else 'misses'} <= {TARGET_E2E_RATIO:g}x), "
                 f"analysis {analysis_rate / 1e6:.2f} M samples/s "
                 f"({'meets' if analysis_rate > TARGET_ANALYSIS_SAMPLES_S else 'misses'} > 5 M; "
-                f"per CPU second {analysis_cpu_rate / 1e6:.2f} M)"
+                f"per CPU second {analysis_cpu_rate / 1e6:.2f} M), direction stage adds "
+                f"{100 * added:.0f} % ({'meets' if added < TARGET_DIRECTION_ADDS else 'misses'} "
+                f"< {100 * TARGET_DIRECTION_ADDS:.0f} %)"
             ]
         print("targets:")
         for line in verdicts:
