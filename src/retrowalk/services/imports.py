@@ -36,6 +36,7 @@ from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.services.direction import latest_calibration
 from retrowalk.services.direction_check import CalibrationLookup
+from retrowalk.services.heap import reusing_freed_memory
 from retrowalk.services.recording_import import (
     ByteProgress,
     DeclaredDirection,
@@ -125,7 +126,10 @@ def import_files(
         target = stored.current_target or stored.program.sessions[0].target
         names_seen = {imported.original_name for imported in work.imports.list(walker.id)}
     outcomes: list[ImportOutcome] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher:
+    with (
+        reusing_freed_memory(),  # large NumPy temporaries: fewer page faults (services.heap)
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher,
+    ):
         for raw in paths:
             path = Path(raw)
             # A file of a name imported before is likely the same file again: its hash alone
