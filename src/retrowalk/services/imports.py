@@ -46,7 +46,7 @@ from retrowalk.services.recording_import import (
     read_recording,
     size_bytes,
 )
-from retrowalk.services.sessions import decide_and_apply, require_program
+from retrowalk.services.sessions import decide_and_apply, require_state
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import LogResult
 from retrowalk.store.records import SessionSource, StoredSession
@@ -122,8 +122,8 @@ def import_files(
     _check_options(options)
     with uow(read_only=True) as work:
         walker = work.walkers.default(walker_ref)
-        stored = require_program(work, walker)
-        target = stored.current_target or stored.program.sessions[0].target
+        # the program's state only: its plan document (about 120 kB of JSON) is not decoded
+        target = require_state(work, walker).target
         names_seen = {imported.original_name for imported in work.imports.list(walker.id)}
     outcomes: list[ImportOutcome] = []
     with (
@@ -302,7 +302,7 @@ def _store(
 ) -> ImportOutcome:
     with uow() as work:
         walker = work.walkers.get(walker_id)
-        stored_program = require_program(work, walker)
+        state = require_state(work, walker)
         known = work.imports.find(walker_id, digest)  # again: another import may have won
         if known is not None and not options.reanalyse:
             return _skipped(name, digest, known.session_id, known.format)
@@ -330,7 +330,7 @@ def _store(
             saved = work.sessions.add(
                 walker_id,
                 read.session,
-                program_id=stored_program.id,
+                program_id=state.id,
                 source=SessionSource.IMPORT,
                 details=details,
                 created_at=now,
@@ -344,7 +344,7 @@ def _store(
                 imported_at=now,
             )
             status = ImportStatus.IMPORTED
-        decision = decide_and_apply(work, walker, stored_program, now)
+        decision = decide_and_apply(work, walker, state, now)
         work.commit()
     return ImportOutcome(
         path=name,
@@ -448,7 +448,7 @@ def add_pain(
             expected_version=stored.version,
             reason="pain corrected" if reported else "pain added",
         )
-        decision = decide_and_apply(work, walker, require_program(work, walker), now)
+        decision = decide_and_apply(work, walker, require_state(work, walker), now)
         work.commit()
     return LogResult(saved.id, saved.session, decision)
 
