@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
-from retrowalk.services.direction import latest_calibration
+from retrowalk.services.direction import calibration_lookup
 from retrowalk.services.direction_check import CalibrationLookup
 from retrowalk.services.heap import reusing_freed_memory
 from retrowalk.services.recording_import import (
@@ -192,7 +192,7 @@ def _import_one(
         target_modality,
         now,
         bytes_read,
-        calibration_for=lambda placement: latest_calibration(uow, walker_id, placement),
+        calibration_for=calibration_lookup(uow, walker_id),  # one read for both placements
     )
     if not hash_first:
         settled = _settled_by_hash(uow, walker_id, name, digest, options)
