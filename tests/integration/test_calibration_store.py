@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.errors import InvalidInput
 from retrowalk.sensing.direction_calibration import Calibration
-from retrowalk.services.direction import latest_calibration, store_calibration
+from retrowalk.services.direction import (
+    calibration_lookup,
+    latest_calibration,
+    store_calibration,
+)
 from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
 from tests.integration.test_store import PROFILE, T0
 
@@ -72,3 +76,23 @@ def test_an_unknown_placement_is_refused_by_the_repository(
 ) -> None:
     with uow() as work, pytest.raises(InvalidInput, match="placement"):
         work.calibrations.add(walker_id, "wrist", {}, source_name="x", created_at=T0)
+
+
+def test_an_import_s_lookup_reads_both_placements_in_one_unit_of_work(
+    uow: Callable[..., UnitOfWork], walker_id: str
+) -> None:
+    waist, newer = calibration("waist", 0.1), calibration("waist", -0.3)
+    store_calibration(uow, None, waist, source_name="a.csv", now=T0)
+    store_calibration(uow, None, newer, source_name="b.csv", now=T0 + timedelta(days=1))
+    opened: list[bool] = []
+
+    def counting_uow(*args: object, **kwargs: object) -> UnitOfWork:
+        opened.append(True)
+        return uow(*args, **kwargs)
+
+    lookup = calibration_lookup(counting_uow, walker_id)
+    assert opened == []  # nothing read before it is asked
+    assert lookup("waist") == newer == latest_calibration(uow, walker_id, "waist")
+    assert lookup("pocket") is None
+    assert lookup("sideways") is None
+    assert len(opened) == 1

@@ -19,6 +19,8 @@ from retrowalk.formats.motion_units import (
     clean_time,
     combine_user_and_gravity,
     gravity_estimate,
+    median_interval_s,
+    median_magnitude,
     sampling_notes,
 )
 
@@ -195,6 +197,31 @@ def test_non_finite_time_is_refused_saying_where() -> None:
     t[10] = np.nan
     with pytest.raises(MotionDataError, match="line 12"):
         clean_time(t, where)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 1000, 1001])
+def test_median_magnitude_is_the_median_of_the_norms_to_the_bit(n: int) -> None:
+    rng = np.random.default_rng(n)
+    acc = rng.normal(0.0, 3.0, size=(n, 3)) + np.array([0.5, 1.0, 9.0])
+    assert median_magnitude(acc) == float(np.median(np.linalg.norm(acc, axis=1)))
+
+
+def test_median_magnitude_of_a_nan_is_nan_like_the_median() -> None:
+    acc = np.ones((5, 3))
+    acc[2, 1] = np.nan
+    assert np.isnan(median_magnitude(acc))
+
+
+def test_a_median_interval_given_changes_neither_the_gravity_estimate_nor_the_notes() -> None:
+    t = time_s(30.0)
+    t = t + np.random.default_rng(3).normal(0.0, 0.0004, t.size)
+    t[1500:] += 2.0
+    acc = walking_user_acc(t, 2.0) + np.array([0.0, 0.0, G])
+    med = median_interval_s(t)
+    assert med == float(np.median(np.diff(t)))
+    assert gravity_estimate(acc, t, median_dt_s=med) == gravity_estimate(acc, t)
+    assert sampling_notes(t, median_dt_s=med) == sampling_notes(t)
+    assert check_acceleration(acc, t, median_dt_s=med) == check_acceleration(acc, t)
 
 
 def test_sampling_notes_give_the_median_rate_jitter_and_long_gaps() -> None:

@@ -119,3 +119,20 @@ def test_wrong_acceleration_shape_and_nan_are_refused() -> None:
 def test_parameters_out_of_range_are_refused(rate_hz: float, max_gap_s: float) -> None:
     with pytest.raises(InvalidInput):
         Resampler(rate_hz=rate_hz, max_gap_s=max_gap_s)
+
+
+def test_gaps_and_checks_handed_in_give_the_same_result_and_are_used() -> None:
+    t = np.arange(0, 30, 0.01)
+    t = t[(t < 10.0) | (t >= 12.0)]
+    rec = sine_recording(t, gyro=True)
+    resampler = Resampler(rate_hz=50.0, max_gap_s=0.5)
+    plain = resampler.resample(rec)
+    given = resampler.resample(rec, checked=True, gaps=find_gaps(t, 0.5))
+    assert given.gaps == plain.gaps
+    np.testing.assert_array_equal(given.valid, plain.valid)
+    np.testing.assert_array_equal(given.acc_m_s2, plain.acc_m_s2)
+    # the gaps handed in are the ones used (no second look at the samples)
+    assert resampler.resample(rec, checked=True, gaps=()).valid.all()
+    # checked=True skips the checks: a bad recording is the caller's responsibility
+    with pytest.raises(InvalidInput):
+        resampler.resample(sine_recording(t[::-1]))

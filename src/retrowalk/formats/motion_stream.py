@@ -17,6 +17,7 @@ from retrowalk.formats.motion_units import (
     check_acceleration,
     check_gyro_rad_s,
     clean_time,
+    median_interval_s,
     sampling_notes,
 )
 from retrowalk.sensing.recording import MotionRecording
@@ -139,9 +140,14 @@ def build_recording(
         all_notes.extend(align_notes)
     elif gyro is not None:
         all_notes.append(f"{gyro.name}: no gyroscope samples; not used")
+    median_dt_s = median_interval_s(acc.time_s)  # for the gravity check and the notes
     try:
         check = check_acceleration(
-            acc.xyz, acc.time_s, declared_unit=declared_unit, declared_gravity=declared_gravity
+            acc.xyz,
+            acc.time_s,
+            declared_unit=declared_unit,
+            declared_gravity=declared_gravity,
+            median_dt_s=median_dt_s,
         )
     except MotionDataError as exc:
         raise UnsupportedFile(acc.name, str(exc)) from exc
@@ -156,7 +162,7 @@ def build_recording(
             except MotionDataError as exc:
                 raise UnsupportedFile(gyro.name, str(exc)) from exc
     all_notes.extend(check.notes)
-    all_notes.extend(sampling_notes(acc.time_s))
+    all_notes.extend(sampling_notes(acc.time_s, median_dt_s=median_dt_s))
     t0 = float(acc.time_s[0])
     return MotionRecording(
         time_s=acc.time_s if t0 == 0.0 else acc.time_s - t0,

@@ -92,21 +92,49 @@ def _spread(values: FloatArray) -> FloatArray:
 
 
 def median_magnitude(acc: FloatArray) -> float:
-    """Median of the per-sample vector magnitude (raw units), over evenly spread samples."""
-    return float(np.median(np.linalg.norm(_spread(acc), axis=1)))
+    """Median of the per-sample vector magnitude (raw units), over evenly spread samples.
+
+    The square root is monotonic, so the median is taken of the squared magnitudes and only
+    the middle one or two are rooted: the same value as ``np.median(np.linalg.norm(...))``
+    (the squares summed in the same order), without a root per sample."""
+    values = _spread(acc)
+    n = values.shape[0]
+    if n == 0 or values.ndim != 2 or values.shape[1] != 3:
+        return float(np.median(np.linalg.norm(values, axis=1)))
+    squared = values[:, 0] * values[:, 0]
+    squared += values[:, 1] * values[:, 1]
+    squared += values[:, 2] * values[:, 2]
+    if np.isnan(squared).any():
+        return float("nan")
+    middle = [(n - 1) // 2, n // 2]
+    lo, hi = np.sqrt(np.partition(squared, middle)[middle])
+    return float(lo) if n % 2 else float(np.mean([lo, hi]))
 
 
-def gravity_estimate(acc: FloatArray, time_s: FloatArray) -> float:
+def median_interval_s(time_s: FloatArray) -> float:
+    """Median time between consecutive samples (s); NaN with fewer than 2 samples."""
+    if time_s.size < 2:
+        return float("nan")
+    return float(np.median(np.diff(time_s), overwrite_input=True))  # the diff is ours
+
+
+def gravity_estimate(
+    acc: FloatArray, time_s: FloatArray, *, median_dt_s: float | None = None
+) -> float:
     """Median magnitude of the mean vectors of consecutive ~1-s windows (raw units).
 
     About 1 (g) or 9.81 (m/s^2) when gravity is in the signal, whatever the placement (the
     phone walks give 9.10-10.21 m/s^2); near 0 for gravity-free (linear) acceleration, whose
     mean over a second is close to zero even while walking, when the median magnitude is not.
+    ``median_dt_s``: ``median_interval_s(time_s)`` when the caller has it already.
     """
     n = acc.shape[0]
     if n == 0:
         return 0.0
-    dt = float(np.median(np.diff(time_s))) if n > 1 else GRAVITY_WINDOW_S
+    if n == 1:
+        dt = GRAVITY_WINDOW_S
+    else:
+        dt = median_interval_s(time_s) if median_dt_s is None else median_dt_s
     per_window = max(1, round(GRAVITY_WINDOW_S / dt)) if dt > 0 else n
     n_windows = n // per_window
     if n_windows == 0:
@@ -125,14 +153,16 @@ def check_acceleration(
     *,
     declared_unit: AccUnit | None = None,
     declared_gravity: bool | None = None,
+    median_dt_s: float | None = None,
 ) -> AccelerationCheck:
     """Detect g versus m/s^2 and gravity present versus removed; refuse anything else.
 
     The data decide; a file's own label (a unit in a header, a "linear" file name) only adds a
     note when it disagrees, or supplies the unit of gravity-free data, which the magnitude
-    cannot tell (then m/s^2 is assumed and said).
+    cannot tell (then m/s^2 is assumed and said). ``median_dt_s``: ``median_interval_s(time_s)``
+    when the caller has it already.
     """
-    g_est = gravity_estimate(acc, time_s)
+    g_est = gravity_estimate(acc, time_s, median_dt_s=median_dt_s)
     med = median_magnitude(acc)
     ratio = g_est / med if med > 0 else 0.0
     notes: list[str] = []
@@ -247,13 +277,16 @@ def clean_time(time_s: FloatArray, where: Callable[[int], str]) -> TimeCleaning:
     return TimeCleaning(~dropped, tuple(notes))
 
 
-def sampling_notes(time_s: FloatArray) -> tuple[str, ...]:
-    """Median rate, interval jitter (median absolute deviation) and long gaps, as notes."""
+def sampling_notes(time_s: FloatArray, *, median_dt_s: float | None = None) -> tuple[str, ...]:
+    """Median rate, interval jitter (median absolute deviation) and long gaps, as notes.
+    ``median_dt_s``: ``median_interval_s(time_s)`` when the caller has it already."""
     if time_s.size < 2:
         return ()
     dt = np.diff(time_s)
-    med = float(np.median(dt))
-    jitter = float(np.median(np.abs(dt - med)))
+    med = float(np.median(dt)) if median_dt_s is None else median_dt_s
+    deviation = np.subtract(dt, med)
+    np.abs(deviation, out=deviation)
+    jitter = float(np.median(deviation, overwrite_input=True))
     notes = [
         f"median sampling rate {1.0 / med:.1f} Hz (interval {med * 1000:.2f} ms, "
         f"jitter {jitter * 1000:.2f} ms median absolute deviation); samples kept as recorded"

@@ -71,9 +71,13 @@ def analyze_motion(
     Each algorithm object can be passed in with other parameters; defaults otherwise.
     """
     resampler = resampler or Resampler()
-    quality = (quality_checker or QualityChecker(max_gap_s=resampler.max_gap_s)).assess(recording)
+    checker = quality_checker or QualityChecker(max_gap_s=resampler.max_gap_s)
+    quality = checker.assess(recording)  # checks the recording (``check_recording``)
     # Steps and bouts use acceleration only; the rotation rate is checked in ``quality``.
-    uniform = resampler.resample(recording, include_gyro=False)
+    same_gaps = checker.max_gap_s == resampler.max_gap_s
+    uniform = resampler.resample(
+        recording, include_gyro=False, checked=True, gaps=quality.gaps if same_gaps else None
+    )
     rate = uniform.rate_hz
     x = step_signal(
         uniform.acc_m_s2, rate, gravity_included=uniform.gravity_included, band_hz=band_hz

@@ -128,10 +128,22 @@ class Resampler:
         self.rate_hz = float(rate_hz)
         self.max_gap_s = float(max_gap_s)
 
-    def resample(self, recording: MotionRecording, *, include_gyro: bool = True) -> UniformMotion:
+    def resample(
+        self,
+        recording: MotionRecording,
+        *,
+        include_gyro: bool = True,
+        checked: bool = False,
+        gaps: tuple[Gap, ...] | None = None,
+    ) -> UniformMotion:
         """``recording`` on the uniform grid; ``include_gyro=False`` skips the rotation rate
-        (``gyro_rad_s`` is then None), for analyses that use acceleration only."""
-        check_recording(recording)
+        (``gyro_rad_s`` is then None), for analyses that use acceleration only.
+
+        ``checked``: the caller has run ``check_recording`` on it already; ``gaps``:
+        ``find_gaps(recording.time_s, self.max_gap_s)`` when the caller has them (each a pass
+        over the samples otherwise)."""
+        if not checked:
+            check_recording(recording)
         t = np.asarray(recording.time_s, dtype=np.float64)
         rate = self.rate_hz
         start_s = float(np.ceil(t[0] * rate) / rate)
@@ -168,7 +180,8 @@ class Resampler:
             gyro_in = np.asarray(recording.gyro_rad_s, dtype=np.float64)
             gyro = np.column_stack([channel(gyro_in[:, j]) for j in range(3)])
 
-        gaps = find_gaps(t, self.max_gap_s)
+        if gaps is None:
+            gaps = find_gaps(t, self.max_gap_s)
         valid = np.ones(n_out, dtype=bool)
         if gaps:
             starts = np.array([g.start_s for g in gaps])

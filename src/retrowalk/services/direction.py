@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,7 @@ from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.sensing.gait import GaitAnalysis, analyze_motion
 from retrowalk.sensing.recording import MotionRecording
 from retrowalk.services.uow import UowFactory
+from retrowalk.store.calibrations import PLACEMENTS as STORED_PLACEMENTS
 
 PLACEMENTS = ("auto", "waist", "pocket")
 #: A calibration file larger than this is not a calibration (they are a few hundred bytes).
@@ -200,6 +202,23 @@ def store_calibration(
         )
         work.commit()
     return stored_id
+
+
+def calibration_lookup(uow: UowFactory, walker_id: str) -> Callable[[str], Calibration | None]:
+    """``latest_calibration`` for one import: the walker's newest calibration of every
+    placement read in one unit of work at the first call, then answered from memory."""
+    found: dict[str, Calibration | None] = {}
+
+    def lookup(placement: str) -> Calibration | None:
+        if not found:
+            with uow(read_only=True) as work:
+                stored = {p: work.calibrations.latest(walker_id, p) for p in STORED_PLACEMENTS}
+            found.update(
+                {p: None if d is None else Calibration.from_dict(d) for p, d in stored.items()}
+            )
+        return found.get(placement)
+
+    return lookup
 
 
 def latest_calibration(uow: UowFactory, walker_id: str, placement: str) -> Calibration | None:

@@ -34,8 +34,9 @@ from typing import Any, Protocol
 from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
-from retrowalk.services.direction import latest_calibration
+from retrowalk.services.direction import calibration_lookup
 from retrowalk.services.direction_check import CalibrationLookup, answered, awaiting_answer
+from retrowalk.services.heap import reusing_freed_memory
 from retrowalk.services.recording_import import (
     ByteProgress,
     DeclaredDirection,
@@ -45,7 +46,7 @@ from retrowalk.services.recording_import import (
     read_recording,
     size_bytes,
 )
-from retrowalk.services.sessions import decide_and_apply, require_program
+from retrowalk.services.sessions import decide_and_apply, require_program, require_state
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import LogResult
 from retrowalk.services.warmup_rule import WarmupPlan
@@ -122,12 +123,17 @@ def import_files(
     _check_options(options)
     with uow(read_only=True) as work:
         walker = work.walkers.default(walker_ref)
+        # the plan document (about 120 kB of JSON) is decoded once: its warm-ups tell whether
+        # a recording's first walk may calibrate the direction check (services.warmup_rule)
         stored = require_program(work, walker)
         target = stored.current_target or stored.program.sessions[0].target
         plan = WarmupPlan.of(stored.program)
         names_seen = {imported.original_name for imported in work.imports.list(walker.id)}
     outcomes: list[ImportOutcome] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher:
+    with (
+        reusing_freed_memory(),  # large NumPy temporaries: fewer page faults (services.heap)
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="retrowalk-hash") as hasher,
+    ):
         for raw in paths:
             path = Path(raw)
             # A file of a name imported before is likely the same file again: its hash alone
@@ -200,7 +206,7 @@ def _import_one(
         target_modality,
         now,
         bytes_read,
-        calibration_for=lambda placement: latest_calibration(uow, walker_id, placement),
+        calibration_for=calibration_lookup(uow, walker_id),  # one read for both placements
         warmup_plan=plan,
     )
     if not hash_first:
@@ -313,7 +319,7 @@ def _store(
 ) -> ImportOutcome:
     with uow() as work:
         walker = work.walkers.get(walker_id)
-        stored_program = require_program(work, walker)
+        state = require_state(work, walker)
         known = work.imports.find(walker_id, digest)  # again: another import may have won
         if known is not None and not options.reanalyse:
             return _skipped(name, digest, known.session_id, known.format)
@@ -341,7 +347,7 @@ def _store(
             saved = work.sessions.add(
                 walker_id,
                 read.session,
-                program_id=stored_program.id,
+                program_id=state.id,
                 source=SessionSource.IMPORT,
                 details=details,
                 created_at=now,
@@ -355,7 +361,7 @@ def _store(
                 imported_at=now,
             )
             status = ImportStatus.IMPORTED
-        decision = decide_and_apply(work, walker, stored_program, now)
+        decision = decide_and_apply(work, walker, state, now)
         work.commit()
     return ImportOutcome(
         path=name,
@@ -463,7 +469,7 @@ def add_pain(
             expected_version=stored.version,
             reason="pain corrected" if reported else "pain added",
         )
-        decision = decide_and_apply(work, walker, require_program(work, walker), now)
+        decision = decide_and_apply(work, walker, require_state(work, walker), now)
         work.commit()
     return LogResult(saved.id, saved.session, decision)
 
