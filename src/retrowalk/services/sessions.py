@@ -145,16 +145,13 @@ def decide_and_apply(
             "resumed (by your therapist if you have one; otherwise by you: the Resume button "
             "on today's page, or `retrowalk resume --cleared`) (expert opinion).",
         )
-    last = work.decisions.latest(walker.id)
+    last = work.decisions.latest_link(walker.id)  # (id, session id, moved), not decoded
     already_moved = (
-        last is not None
-        and session_id is not None
-        and last.session_id == session_id
-        and bool(last.decision.changes)
+        last is not None and session_id is not None and last[1] == session_id and last[2]
     )
     if already_moved and decision.kind is not DecisionKind.STOP:
         assert last is not None
-        return last.decision
+        return work.decisions.get(last[0]).decision
     work.decisions.add(walker.id, decision, session_id=session_id, made_at=now)
     if decision.kind is DecisionKind.STOP:
         if stored.status is ProgramStatus.ACTIVE:
