@@ -15,8 +15,10 @@ around the client call. Routes, each ``--requests`` times after ``--warmup`` unm
   expects 200), and the number of SQL statements it sends.
 
 ``--against REV`` measures the code of git revision REV too (its ``src`` exported to a temporary
-folder), alternating with the working tree's code in rounds, each on a fresh copy of the
-database: the comparison is made in the same run, and the ratio after/before is printed.
+folder), alternating with the working tree's code in rounds (which one goes first alternates
+too), each on a fresh copy of the database: the comparison is made in the same run, and the
+ratio now/REV is printed. The machine is shared: a route whose code did not change shows the
+noise (+-10 % and more with 6 x 8 requests); prefer many short rounds to a few long ones.
 
 Usage: ``.venv/bin/python benchmarks/request_cost_bench.py [--backend both] [--against main]
 [--patients 50] [--weeks 52] [--requests 21] [--rounds 2]``.
@@ -251,7 +253,10 @@ def main() -> None:
             saved = filled(backend, clinic)
             merged: dict[str, dict[str, dict[str, list[float]]]] = {}
             for round_number in range(args.rounds):
-                for label, src in variants.items():
+                order = list(variants.items())
+                if round_number % 2:  # alternate which variant goes first
+                    order.reverse()
+                for label, src in order:
                     tag = f"r{round_number}{'a' if label == 'now' else 'b'}"
                     result = run_measure(src, saved, folder, tag, args.requests, args.warmup)
                     for route, figures in result.items():
