@@ -49,6 +49,7 @@ from retrowalk.services.views import (
     ProgressView,
     RecordedOutcome,
     ScreeningOutcome,
+    SessionLogged,
 )
 from retrowalk.settings import Settings
 from retrowalk.store.records import SessionRevision, StoredSession
@@ -91,6 +92,12 @@ class Services:
         self, walker: str | None, session: LoggedSession, *, now: datetime
     ) -> LogResult:
         return sessions.log_session(self.uow, walker, session, now=now)
+
+    def log_session_as(
+        self, actor: Actor, walker_id: str, session: LoggedSession, *, now: datetime
+    ) -> SessionLogged:
+        """Log for ``actor`` (``Permission.RECORD`` checked first) in one unit of work."""
+        return sessions.log_session_as(self.uow, actor, walker_id, session, now=now)
 
     def check_in(
         self,

@@ -282,3 +282,22 @@ def test_screening_form_fixture_matches_the_api_fields() -> None:
     """The page test's form and the API body name the same questions (one vocabulary)."""
     page_only = {"forward_speed_kmh", "weeks", "backward_walk_3m_s"}
     assert set(SCREENING_FORM) - page_only <= set(SCREENING) | {"equipment"}
+
+
+def test_logging_answers_the_session_exactly_as_it_is_read_back(web: Web) -> None:
+    """The answer to a log is built from what was written, not read back: it must not differ
+    from a later read (times in UTC, the local offset of performed_at, numbers, ETag)."""
+    from datetime import timezone
+
+    headers, walker_id = enrolled(web)
+    local = (web_now() - timedelta(minutes=30)).astimezone(
+        timezone(timedelta(hours=-3, minutes=-30))
+    )
+    body = session_body(performed_at=local.isoformat(), duration_s=301, distance_m=180.5, rpe=12)
+    logged = web.client.post(f"{API}/walkers/{walker_id}/sessions", json=body, headers=headers)
+    assert logged.status_code == 201, logged.text
+    read = web.client.get(logged.headers["location"], headers=headers)
+    assert read.status_code == 200, read.text
+    assert logged.json()["session"] == read.json()
+    assert logged.headers["etag"] == read.headers["etag"]
+    assert read.json()["session"]["performed_at"].endswith("-03:30")

@@ -14,9 +14,11 @@ new one does.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 from retrowalk.domain import energy, progression
+from retrowalk.domain.access import Actor, Permission
 from retrowalk.domain.models import (
     CheckIn,
     Decision,
@@ -28,9 +30,16 @@ from retrowalk.domain.models import (
 )
 from retrowalk.domain.validation import validate_checkin, validate_logged_session
 from retrowalk.errors import Conflict, NotFound
+from retrowalk.services.authorization import check as check_permission
 from retrowalk.services.uow import UowFactory, current_week, find_walker
-from retrowalk.services.views import CheckInResult, LogResult, NextView
-from retrowalk.store.records import ProgramState, ProgramStatus, StoredProgram, Walker
+from retrowalk.services.views import CheckInResult, LogResult, NextView, SessionLogged
+from retrowalk.store.records import (
+    ProgramState,
+    ProgramStatus,
+    StoredProgram,
+    StoredSession,
+    Walker,
+)
 from retrowalk.store.unit_of_work import UnitOfWork
 
 
@@ -136,16 +145,13 @@ def decide_and_apply(
             "resumed (by your therapist if you have one; otherwise by you: the Resume button "
             "on today's page, or `retrowalk resume --cleared`) (expert opinion).",
         )
-    last = work.decisions.latest(walker.id)
+    last = work.decisions.latest_link(walker.id)  # (id, session id, moved), not decoded
     already_moved = (
-        last is not None
-        and session_id is not None
-        and last.session_id == session_id
-        and bool(last.decision.changes)
+        last is not None and session_id is not None and last[1] == session_id and last[2]
     )
     if already_moved and decision.kind is not DecisionKind.STOP:
         assert last is not None
-        return last.decision
+        return work.decisions.get(last[0]).decision
     work.decisions.add(walker.id, decision, session_id=session_id, made_at=now)
     if decision.kind is DecisionKind.STOP:
         if stored.status is ProgramStatus.ACTIVE:
@@ -182,6 +188,32 @@ def log_session(
         decision = decide_and_apply(work, walker, stored, now)
         work.commit()
     return LogResult(saved.id, session, decision)
+
+
+def log_session_as(
+    uow: UowFactory, actor: Actor, walker_id: str, session: LoggedSession, *, now: datetime
+) -> SessionLogged:
+    """``log_session`` for ``actor`` (``Permission.RECORD`` on ``walker_id``, checked first,
+    as ``authorization.authorize_walker`` does) in one unit of work, answering the session as
+    stored (what ``records.get_session`` would read back) without reading it back."""
+    with uow() as work:
+        check_permission(work, actor, walker_id, Permission.RECORD)
+        validate_logged_session(session, now)
+        walker = find_walker(work, walker_id)
+        stored = require_state(work, walker)
+        saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
+        decision = decide_and_apply(work, walker, stored, now)
+        work.commit()
+    return SessionLogged(_as_read_back(saved), decision)
+
+
+def _as_read_back(saved: StoredSession) -> StoredSession:
+    """The session as a later read gives it: stored times come back in UTC."""
+    return replace(
+        saved,
+        created_at=saved.created_at.astimezone(UTC),
+        updated_at=saved.updated_at.astimezone(UTC),
+    )
 
 
 def check_in(

@@ -17,6 +17,7 @@ from retrowalk.domain.models import (
     ScreeningResult,
     SessionTarget,
 )
+from retrowalk.store.records import StoredSession
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ class PlanView:
 class LogResult:
     session_id: str
     session: LoggedSession
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class SessionLogged:
+    """A session just logged, as stored, and the decision taken on it."""
+
+    stored: StoredSession
     decision: Decision
 
 

@@ -222,6 +222,23 @@ class DecisionRepository(Repository):
         row = self._session.scalars(statement).first()
         return None if row is None else _decision(row)
 
+    def latest_link(self, walker_id: str) -> tuple[str, str | None, bool] | None:
+        """``latest`` without decoding it: (id, session id, whether it changed the target)."""
+        statement = (
+            select(DecisionRow.id, DecisionRow.session_id, DecisionRow.changes)
+            .where(DecisionRow.walker_id == walker_id)
+            .order_by(DecisionRow.made_at.desc(), DecisionRow.id.desc())
+            .limit(1)
+        )
+        found = self._session.execute(statement).first()
+        return None if found is None else (found[0], found[1], bool(found[2]))
+
+    def get(self, decision_id: str) -> StoredDecision:
+        row = self._session.get(DecisionRow, decision_id)
+        if row is None:
+            raise NotFound(f"decision {decision_id} not found")
+        return _decision(row)
+
     def list(
         self, walker_id: str, *, limit: int | None = None, offset: int = 0
     ) -> list[StoredDecision]:

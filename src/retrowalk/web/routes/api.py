@@ -371,9 +371,8 @@ def list_sessions(
 def log_session(request: Request, actor: Actor, walker_id: str, body: SessionIn) -> JSONResponse:
     """Log a session; the answer holds the progression decision taken on it."""
     web = _web(request)
-    _walker(request, actor, walker_id, Permission.RECORD)
-    result = web.services.log_session(walker_id, body.session(), now=web.now())
-    stored = records.get_session(web.services.uow, walker_id, result.session_id)
+    result = web.services.log_session_as(actor, walker_id, body.session(), now=web.now())
+    stored = result.stored
     document = {"session": to_jsonable(stored), "decision": to_jsonable(result.decision)}
     return _versioned(document, stored.version, 201, location=_session_url(walker_id, stored.id))
 
