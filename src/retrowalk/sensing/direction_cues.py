@@ -102,27 +102,30 @@ class WindowCues:
         return int(self.start_s.size)
 
 
-def _uniform(recording: MotionRecording) -> tuple[float, float, FloatArray, FloatArray | None]:
-    """The whole recording at about ``ANALYSIS_RATE_HZ``: (t0, rate, acc, gyro)."""
+def _uniform(recording: MotionRecording) -> tuple[float, float, FloatArray]:
+    """The whole recording at about ``ANALYSIS_RATE_HZ``: (t0, rate, channels), channels one
+    row each (C order, 3 or 6 rows): acceleration x, y, z, then the rotation rate's if any."""
     t = recording.time_s
     acc, gyro = recording.acc_m_s2, recording.gyro_rad_s
     mean_dt = float(t[-1] - t[0]) / (t.size - 1)
     if float(np.diff(t).max()) <= _REGULAR_JITTER * mean_dt:
         q = max(round(1.0 / (mean_dt * ANALYSIS_RATE_HZ)), 1)
-        a = _block_means(acc, q)
-        g = None if gyro is None else _block_means(gyro, q)
-        return float(t[:q].mean()), 1.0 / (mean_dt * q), a, g
+        out = np.empty((3 if gyro is None else 6, t.size // q))
+        _block_means(acc, q, out[0:3])
+        if gyro is not None:
+            _block_means(gyro, q, out[3:6])
+        return float(t[:q].mean()), 1.0 / (mean_dt * q), out
     uni = Resampler(rate_hz=ANALYSIS_RATE_HZ, max_gap_s=1e9).resample(recording)
-    return uni.start_s, uni.rate_hz, uni.acc_m_s2, uni.gyro_rad_s
+    rows = [uni.acc_m_s2.T] if uni.gyro_rad_s is None else [uni.acc_m_s2.T, uni.gyro_rad_s.T]
+    return uni.start_s, uni.rate_hz, np.ascontiguousarray(np.concatenate(rows, axis=0))
 
 
-def _block_means(x: FloatArray, q: int) -> FloatArray:
-    """Means of consecutive blocks of ``q`` rows (a box anti-alias filter, then every q-th)."""
-    m = (x.shape[0] // q) * q
-    out = x[0:m:q].copy()
-    for i in range(1, q):
-        out += x[i:m:q]
-    return np.asarray(out / q)
+def _block_means(x: FloatArray, q: int, out: FloatArray) -> None:
+    """Means of consecutive blocks of ``q`` rows of ``x`` (n, 3) (a box anti-alias filter,
+    then every q-th), written transposed into ``out`` (3, n // q)."""
+    m = out.shape[1]
+    np.einsum("nqc->cn", x[: m * q].reshape(m, q, x.shape[1]), out=out)
+    out /= q
 
 
 @functools.lru_cache(maxsize=16)
@@ -132,30 +135,15 @@ def _band(rate_hz: float) -> FloatArray:
     return np.asarray(sos, dtype=np.float64)
 
 
-def _block_sums(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
-    """Sums of consecutive blocks of ``block`` rows, with a leading zero row, cumulated:
-    row k holds the sum of blocks 0..k-1 (window sums are differences of two rows)."""
-    sums = x[: n_blocks * block].reshape(n_blocks, block, *x.shape[1:]).sum(axis=1)
-    return np.concatenate([np.zeros((1, *x.shape[1:])), np.cumsum(sums, axis=0)], axis=0)
-
-
-def _outer_sums(x: FloatArray, y: FloatArray, block: int, n_blocks: int) -> FloatArray:
-    """Cumulated block sums of the outer products x_i y_j: (n_blocks + 1, 3, 3)."""
-    m = n_blocks * block
-    xb = x[:m].reshape(n_blocks, block, 3)
-    yb = y[:m].reshape(n_blocks, block, 3)
-    sums = np.matmul(xb.transpose(0, 2, 1), yb)
-    return np.concatenate([np.zeros((1, 3, 3)), np.cumsum(sums, axis=0)], axis=0)
-
-
 def _principal_axis(m11: FloatArray, m12: FloatArray, m22: FloatArray) -> FloatArray:
     """Angle (rad) of the principal axis of symmetric 2x2 matrices."""
     return np.asarray(0.5 * np.arctan2(2.0 * m12, m11 - m22))
 
 
 def _quad(u: FloatArray, c: FloatArray, v: FloatArray) -> FloatArray:
-    """u_k^T C_k v_k for every window."""
-    return np.asarray(np.einsum("ki,kij,kj->k", u, c, v))
+    """u_k^T C_k v_k for every window k (u, v: (3, k); C: (3, 3, k))."""
+    cv = c[:, 0] * v[0] + c[:, 1] * v[1] + c[:, 2] * v[2]
+    return np.asarray(u[0] * cv[0] + u[1] * cv[1] + u[2] * cv[2])
 
 
 def _corr(
@@ -164,6 +152,21 @@ def _corr(
     num = _quad(u, cuv, v)
     den = np.sqrt(np.maximum(_quad(u, cuu, u) * _quad(v, cvv, v), 1e-18))
     return np.asarray(np.clip(num / den, -1.0, 1.0))
+
+
+def _block_products(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
+    """Sums over consecutive blocks of ``block`` columns of the products of every two rows of
+    ``x`` (c, n): (c * c, n_blocks), row i * c + j for rows i and j."""
+    c = x.shape[0]
+    xb = np.ascontiguousarray(x[:, : n_blocks * block].reshape(c, n_blocks, block).swapaxes(0, 1))
+    return np.asarray(np.matmul(xb, xb.transpose(0, 2, 1)).reshape(n_blocks, c * c).T)
+
+
+def _block_sums(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
+    """Sums over consecutive blocks of ``block`` columns of every row of ``x`` (c, n):
+    (c, n_blocks)."""
+    c = x.shape[0]
+    return np.asarray(x[:, : n_blocks * block].reshape(c, n_blocks, block).sum(axis=2))
 
 
 def window_cues(
@@ -176,36 +179,39 @@ def window_cues(
 
     A span shorter than a window gives one window over the whole span when it lasts at
     least half a window, none otherwise. The whole recording is filtered once (so no span
-    edge sees a filter transient) and every window is summed from per-second blocks.
+    edge sees a filter transient) and every window is summed from per-hop blocks: the
+    blocks' sums of every channel and of the products of every two channels are cumulated
+    once, a window's means are the difference of two cumulated rows.
     """
-    t0, rate, raw, graw = _uniform(recording)
-    n = raw.shape[0]
+    t0, rate, uni = _uniform(recording)
+    n = uni.shape[1]
     hop = max(round(hop_s * rate), 1)
     per_window = max(round(window_s / hop_s), 1)
     n_blocks = n // hop
     k_start, k_len, owner = _windows(spans, t0, rate, hop, per_window, n_blocks)
     if k_start.size == 0:
         return _empty_cues()
-    band = round(rate, 2)
-    acc0 = raw - raw.mean(axis=0)
-    # v: the same filter on the integral, so that a and v differ by the integration alone;
-    # one filter call on every channel (each column is filtered on its own)
-    channels = [acc0, np.cumsum(acc0, axis=0) / rate]
-    if graw is not None:
-        channels.append(graw - graw.mean(axis=0))
-    filtered = _filter(band, np.concatenate(channels, axis=1))
-    a, v = filtered[:, 0:3], filtered[:, 3:6]
-    blocks = {
-        "raw": _block_sums(raw, hop, n_blocks),
-        "a": _block_sums(a, hop, n_blocks),
-        "v": _block_sums(v, hop, n_blocks),
-        "aa": _outer_sums(a, a, hop, n_blocks),
-        "av": _outer_sums(a, v, hop, n_blocks),
-        "vv": _outer_sums(v, v, hop, n_blocks),
-    }
-    # step-symmetric acceleration b(t) = a(t) + a(t + T_step), T_step per span
+    has_gyro = uni.shape[0] == 6
+    offsets = uni.mean(axis=1)
+    # rows: acceleration (a), its integral (v) and the rotation rate (w), each less its mean;
+    # v gets the same filter as a, so that a and v differ by the integration alone; one
+    # filter call on every row (each row is filtered on its own)
+    x = np.empty((9 if has_gyro else 6, n))
+    np.subtract(uni[0:3], offsets[0:3, None], out=x[0:3])
+    np.cumsum(x[0:3], axis=1, out=x[3:6])
+    x[3:6] /= rate
+    if has_gyro:
+        np.subtract(uni[3:6], offsets[3:6, None], out=x[6:9])
+    filtered = _filter(round(rate, 2), x)
+    a = filtered[0:3]
+    # per block: raw rows (less their means), filtered rows, products of filtered rows,
+    # then the step-symmetric acceleration b(t) = a(t) + a(t + T_step) (T_step per span)
+    # and its products
+    raw_sums = _block_sums(x[[0, 1, 2, 6, 7, 8] if has_gyro else [0, 1, 2]], hop, n_blocks)
+    f_sums = _block_sums(filtered, hop, n_blocks)
+    products = _block_products(filtered, hop, n_blocks)
+    b_sums, bb_sums = np.zeros((3, n_blocks)), np.zeros((9, n_blocks))
     period_s = np.full(len(spans), np.nan)
-    b_sum, bb_sum = np.zeros((n_blocks, 3)), np.zeros((n_blocks, 3, 3))
     for j in np.unique(owner):
         span = spans[j]
         k0 = int(k_start[owner == j].min())
@@ -213,31 +219,22 @@ def window_cues(
         i0, i1 = k0 * hop, k1 * hop
         period = span.step_period_s
         if not np.isfinite(period):
-            period = _estimated_step_period_s(raw[i0:i1], rate)
+            period = _estimated_step_period_s(uni[0:3, i0:i1].T, rate)
         period_s[j] = period
         lag = min(max(round(period * rate), 1), n - i0 - 1)
-        b = a[i0:i1].copy()
+        b = a[:, i0:i1].copy()
         tail = min(i1 + lag, n) - (i0 + lag)
-        b[:tail] += a[i0 + lag : i0 + lag + tail]
-        b_sum[k0:k1] = b.reshape(k1 - k0, hop, 3).sum(axis=1)
-        bb_sum[k0:k1] = np.matmul(
-            b.reshape(k1 - k0, hop, 3).transpose(0, 2, 1), b.reshape(k1 - k0, hop, 3)
-        )
-    blocks["b"] = np.concatenate([np.zeros((1, 3)), np.cumsum(b_sum, axis=0)])
-    blocks["bb"] = np.concatenate([np.zeros((1, 3, 3)), np.cumsum(bb_sum, axis=0)])
-    if graw is not None:
-        w = filtered[:, 6:9]
-        blocks["graw"] = _block_sums(graw, hop, n_blocks)
-        blocks["w"] = _block_sums(w, hop, n_blocks)
-        blocks["ww"] = _outer_sums(w, w, hop, n_blocks)
-        blocks["wa"] = _outer_sums(w, a, hop, n_blocks)
+        b[:, :tail] += a[:, i0 + lag : i0 + lag + tail]
+        b_sums[:, k0:k1] = _block_sums(b, hop, k1 - k0)
+        bb_sums[:, k0:k1] = _block_products(b, hop, k1 - k0)
+    # one row per quantity, one column per block, cumulated along the blocks
+    blocks = np.concatenate([raw_sums, f_sums, products, b_sums, bb_sums], axis=0)
+    cumulated = np.empty((blocks.shape[0], n_blocks + 1))
+    cumulated[:, 0] = 0.0
+    np.cumsum(blocks, axis=1, out=cumulated[:, 1:])
     end = k_start + k_len
-    count = (k_len * hop).astype(np.float64)
-    mean = {
-        k: (c[end] - c[k_start]) / count.reshape(-1, *([1] * (c.ndim - 1)))
-        for k, c in blocks.items()
-    }
-    cues = _derive(mean)
+    means = (cumulated[:, end] - cumulated[:, k_start]) / (k_len * hop).astype(np.float64)
+    cues = _derive(_split_means(means, offsets, has_gyro))
     start_s = t0 + k_start * hop / rate
     end_s = t0 + end * hop / rate
     cadence = _cadence(spans, owner, start_s, end_s, period_s)
@@ -250,6 +247,33 @@ def window_cues(
     )
 
 
+def _split_means(means: FloatArray, offsets: FloatArray, has_gyro: bool) -> dict[str, FloatArray]:
+    """The windows' means by name from the rows of ``window_cues``'s blocks: vectors (3, k),
+    matrices (3, 3, k)."""
+    k = means.shape[1]
+    n_raw, n_f = (6, 9) if has_gyro else (3, 6)
+    row = n_raw + n_f
+    products = means[row : row + n_f * n_f].reshape(n_f, n_f, k)
+    row += n_f * n_f
+    f = means[n_raw : n_raw + n_f]
+    m = {
+        "raw": means[0:3] + offsets[0:3, None],
+        "a": f[0:3],
+        "v": f[3:6],
+        "aa": products[0:3, 0:3],
+        "av": products[0:3, 3:6],
+        "vv": products[3:6, 3:6],
+        "b": means[row : row + 3],
+        "bb": means[row + 3 : row + 12].reshape(3, 3, k),
+    }
+    if has_gyro:
+        m["graw"] = means[3:6] + offsets[3:6, None]
+        m["w"] = f[6:9]
+        m["ww"] = products[6:9, 6:9]
+        m["wa"] = products[6:9, 0:3]
+    return m
+
+
 @functools.lru_cache(maxsize=16)
 def _band_zi(rate_hz: float) -> FloatArray:
     """The band-pass's steady-state initial conditions for a unit step."""
@@ -257,10 +281,11 @@ def _band_zi(rate_hz: float) -> FloatArray:
 
 
 def _filter(rate_hz: float, x: FloatArray) -> FloatArray:
-    """Causal band-pass (:func:`_band`) starting in the steady state of the first sample."""
+    """Causal band-pass (:func:`_band`) of every row of ``x``, starting in the steady state
+    of its first sample."""
     sos = _band(rate_hz)
-    zi = _band_zi(rate_hz)[:, :, None] * x[0][None, None, :]
-    y, _ = sps.sosfilt(sos, x, axis=0, zi=zi)
+    zi = _band_zi(rate_hz)[:, None, :] * x[:, 0][None, :, None]
+    y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi)
     return np.asarray(y)
 
 
@@ -294,27 +319,32 @@ def _windows(
 
 
 def _cov(m: dict[str, FloatArray], xy: str, x: str, y: str) -> FloatArray:
-    return np.asarray(m[xy] - m[x][:, :, None] * m[y][:, None, :])
+    return np.asarray(m[xy] - m[x][:, None, :] * m[y][None, :, :])
+
+
+def _trace(c: FloatArray) -> FloatArray:
+    return np.asarray(c[0, 0] + c[1, 1] + c[2, 2])
 
 
 def _derive(m: dict[str, FloatArray]) -> dict[str, FloatArray]:
-    """Per-window cues from the windows' means of samples and of their products."""
+    """Per-window cues from the windows' means of samples and of their products (vectors
+    (3, k), matrices (3, 3, k): one column per window; the cues' vectors come out (k, 3))."""
     caa, cbb = _cov(m, "aa", "a", "a"), _cov(m, "bb", "b", "b")
     cav, cvv = _cov(m, "av", "a", "v"), _cov(m, "vv", "v", "v")
-    k = caa.shape[0]
+    k = caa.shape[2]
     mean_raw = m["raw"]
-    up = mean_raw / np.maximum(np.linalg.norm(mean_raw, axis=1, keepdims=True), 1e-9)
-    ref = np.eye(3)[np.argmin(np.abs(up), axis=1)]
-    e1 = np.cross(up, ref)
-    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
-    e2 = np.cross(up, e1)
+    up = mean_raw / np.maximum(np.sqrt((mean_raw * mean_raw).sum(axis=0)), 1e-9)
+    ref = np.eye(3)[:, np.argmin(np.abs(up), axis=0)]
+    e1 = np.cross(up, ref, axis=0)
+    e1 /= np.sqrt((e1 * e1).sum(axis=0))
+    e2 = np.cross(up, e1, axis=0)
     theta = _principal_axis(_quad(e1, cbb, e1), _quad(e1, cbb, e2), _quad(e2, cbb, e2))
-    d = np.cos(theta)[:, None] * e1 + np.sin(theta)[:, None] * e2
+    d = np.cos(theta) * e1 + np.sin(theta) * e2
     s = _corr(d, cav, up, caa, cvv)
     nan = np.full(k, np.nan)
     out = {
-        "up": up,
-        "travel_sensor": -np.sign(s)[:, None] * d,
+        "up": up.T.copy(),
+        "travel_sensor": (-np.sign(s) * d).T.copy(),
         "travel_strength": np.abs(s),
         "swing_axis": np.full((k, 3), np.nan),
         "pitch_cue": nan,
@@ -325,22 +355,20 @@ def _derive(m: dict[str, FloatArray]) -> dict[str, FloatArray]:
     }
     if "ww" in m:
         cww, cwa = _cov(m, "ww", "w", "w"), _cov(m, "wa", "w", "a")
-        out["pitch_cue"] = _corr(np.cross(up, d), cwa, d, cww, caa)
+        out["pitch_cue"] = _corr(np.cross(up, d, axis=0), cwa, d, cww, caa)
         phi = _principal_axis(_quad(e1, cww, e1), _quad(e1, cww, e2), _quad(e2, cww, e2))
-        swing = np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2
-        out["swing_axis"] = swing
-        out["thigh_cue"] = _corr(swing, cwa, np.cross(swing, up), cww, caa)
-        out["heading_rate_rad_s"] = np.einsum("ki,ki->k", m["graw"], up)
-        total_w = np.trace(cww, axis1=1, axis2=2)
+        swing = np.cos(phi) * e1 + np.sin(phi) * e2
+        out["swing_axis"] = swing.T.copy()
+        out["thigh_cue"] = _corr(swing, cwa, np.cross(swing, up, axis=0), cww, caa)
+        out["heading_rate_rad_s"] = (m["graw"] * up).sum(axis=0)
+        total_w = _trace(cww)
         out["gyro_rms_rad_s"] = np.sqrt(total_w)
         out["swing_rms_rad_s"] = np.sqrt(np.maximum(total_w - _quad(up, cww, up), 0.0))
-    trace_aa = np.trace(caa, axis1=1, axis2=2)
+    trace_aa = _trace(caa)
     vertical = np.maximum(_quad(up, caa, up), 1e-12)
     out["acc_rms_m_s2"] = np.sqrt(trace_aa)
     out["horizontal_ratio"] = np.sqrt(np.maximum(trace_aa - vertical, 0.0) / vertical)
-    out["step_correlation"] = (
-        np.trace(cbb, axis1=1, axis2=2) / np.maximum(2.0 * trace_aa, 1e-12) - 1.0
-    )
+    out["step_correlation"] = _trace(cbb) / np.maximum(2.0 * trace_aa, 1e-12) - 1.0
     return out
 
 
