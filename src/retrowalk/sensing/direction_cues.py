@@ -50,6 +50,9 @@ FloatArray = NDArray[np.float64]
 ANALYSIS_RATE_HZ = 25.0
 """Rate of the direction analysis: 4x the top of the 6 Hz band (design choice, expert-opinion)."""
 BAND_HZ = (0.5, 6.0)
+PRE_ROLL_S = 40.0
+"""Signal filtered before each span: the band-pass's response to where it starts falls below
+1e-16 of it in 33 s (slowest pole radius 0.958 per sample at 25 Hz)."""
 _REGULAR_JITTER = 1.5
 
 
@@ -102,27 +105,63 @@ class WindowCues:
         return int(self.start_s.size)
 
 
-def _uniform(recording: MotionRecording) -> tuple[float, float, FloatArray]:
-    """The whole recording at about ``ANALYSIS_RATE_HZ``: (t0, rate, channels), channels one
-    row each (C order, 3 or 6 rows): acceleration x, y, z, then the rotation rate's if any."""
+@dataclass(frozen=True)
+class _Grid:
+    """The recording on a uniform grid at about ``ANALYSIS_RATE_HZ``, read a stretch at a time.
+
+    ``q`` > 0: the sampling is regular and grid point i is the mean of samples i*q to
+    i*q + q - 1 (a box anti-alias filter, then every q-th); ``q`` = 0: ``acc`` and ``gyro``
+    are already resampled to the grid. ``offsets``: every channel's mean over the whole grid.
+    """
+
+    t0: float
+    rate: float
+    n: int
+    q: int
+    acc: FloatArray
+    gyro: FloatArray | None
+    offsets: FloatArray
+
+    @property
+    def n_channels(self) -> int:
+        return 3 if self.gyro is None else 6
+
+    def rows(self, i0: int, i1: int) -> FloatArray:
+        """Grid points i0 to i1 - 1, one row per channel: acceleration x, y, z, then the
+        rotation rate's if any: (3 or 6, i1 - i0)."""
+        out = np.empty((self.n_channels, i1 - i0))
+        q = self.q
+        if q:
+            _block_means(self.acc[i0 * q : i1 * q], q, out[0:3])
+            if self.gyro is not None:
+                _block_means(self.gyro[i0 * q : i1 * q], q, out[3:6])
+        else:
+            out[0:3] = self.acc[i0:i1].T
+            if self.gyro is not None:
+                out[3:6] = self.gyro[i0:i1].T
+        return out
+
+
+def _grid(recording: MotionRecording) -> _Grid:
     t = recording.time_s
     acc, gyro = recording.acc_m_s2, recording.gyro_rad_s
     mean_dt = float(t[-1] - t[0]) / (t.size - 1)
     if float(np.diff(t).max()) <= _REGULAR_JITTER * mean_dt:
         q = max(round(1.0 / (mean_dt * ANALYSIS_RATE_HZ)), 1)
-        out = np.empty((3 if gyro is None else 6, t.size // q))
-        _block_means(acc, q, out[0:3])
-        if gyro is not None:
-            _block_means(gyro, q, out[3:6])
-        return float(t[:q].mean()), 1.0 / (mean_dt * q), out
+        n = t.size // q
+        channels = [acc] if gyro is None else [acc, gyro]
+        offsets = np.concatenate([np.einsum("nc->c", c[: n * q]) / (n * q) for c in channels])
+        return _Grid(float(t[:q].mean()), 1.0 / (mean_dt * q), n, q, acc, gyro, offsets)
     uni = Resampler(rate_hz=ANALYSIS_RATE_HZ, max_gap_s=1e9).resample(recording)
-    rows = [uni.acc_m_s2.T] if uni.gyro_rad_s is None else [uni.acc_m_s2.T, uni.gyro_rad_s.T]
-    return uni.start_s, uni.rate_hz, np.ascontiguousarray(np.concatenate(rows, axis=0))
+    channels = [uni.acc_m_s2] if uni.gyro_rad_s is None else [uni.acc_m_s2, uni.gyro_rad_s]
+    offsets = np.concatenate([c.mean(axis=0) for c in channels])
+    n = uni.acc_m_s2.shape[0]
+    return _Grid(uni.start_s, uni.rate_hz, n, 0, uni.acc_m_s2, uni.gyro_rad_s, offsets)
 
 
 def _block_means(x: FloatArray, q: int, out: FloatArray) -> None:
-    """Means of consecutive blocks of ``q`` rows of ``x`` (n, 3) (a box anti-alias filter,
-    then every q-th), written transposed into ``out`` (3, n // q)."""
+    """Means of consecutive blocks of ``q`` rows of ``x`` (n, 3), written transposed into
+    ``out`` (3, n // q)."""
     m = out.shape[1]
     np.einsum("nqc->cn", x[: m * q].reshape(m, q, x.shape[1]), out=out)
     out /= q
@@ -178,65 +217,66 @@ def window_cues(
     """Cues of windows of ``window_s`` seconds every ``hop_s`` seconds inside each span.
 
     A span shorter than a window gives one window over the whole span when it lasts at
-    least half a window, none otherwise. The whole recording is filtered once (so no span
-    edge sees a filter transient) and every window is summed from per-hop blocks: the
-    blocks' sums of every channel and of the products of every two channels are cumulated
-    once, a window's means are the difference of two cumulated rows.
+    least half a window, none otherwise. Only the spans are analysed, each with the
+    ``PRE_ROLL_S`` seconds before it (the filter settles in them: no span edge sees a filter
+    transient; spans closer together are filtered in one stretch, from the recording's
+    start when it is that close). Every window is summed from per-hop blocks: the blocks'
+    sums of every channel and of the products of every two channels are cumulated once, a
+    window's means are the difference of two cumulated columns.
     """
-    t0, rate, uni = _uniform(recording)
-    n = uni.shape[1]
+    grid = _grid(recording)
+    rate, n = grid.rate, grid.n
     hop = max(round(hop_s * rate), 1)
     per_window = max(round(window_s / hop_s), 1)
     n_blocks = n // hop
-    k_start, k_len, owner = _windows(spans, t0, rate, hop, per_window, n_blocks)
+    k_start, k_len, owner = _windows(spans, grid.t0, rate, hop, per_window, n_blocks)
     if k_start.size == 0:
         return _empty_cues()
-    has_gyro = uni.shape[0] == 6
-    offsets = uni.mean(axis=1)
-    # rows: acceleration (a), its integral (v) and the rotation rate (w), each less its mean;
-    # v gets the same filter as a, so that a and v differ by the integration alone; one
-    # filter call on every row (each row is filtered on its own)
-    x = np.empty((9 if has_gyro else 6, n))
-    np.subtract(uni[0:3], offsets[0:3, None], out=x[0:3])
-    np.cumsum(x[0:3], axis=1, out=x[3:6])
-    x[3:6] /= rate
-    if has_gyro:
-        np.subtract(uni[3:6], offsets[3:6, None], out=x[6:9])
-    filtered = _filter(round(rate, 2), x)
-    a = filtered[0:3]
-    # per block: raw rows (less their means), filtered rows, products of filtered rows,
-    # then the step-symmetric acceleration b(t) = a(t) + a(t + T_step) (T_step per span)
-    # and its products
-    raw_sums = _block_sums(x[[0, 1, 2, 6, 7, 8] if has_gyro else [0, 1, 2]], hop, n_blocks)
-    f_sums = _block_sums(filtered, hop, n_blocks)
-    products = _block_products(filtered, hop, n_blocks)
-    b_sums, bb_sums = np.zeros((3, n_blocks)), np.zeros((9, n_blocks))
+    end = k_start + k_len
+    # each span's blocks, step period and the stretch of grid points it needs
     period_s = np.full(len(spans), np.nan)
-    for j in np.unique(owner):
-        span = spans[j]
-        k0 = int(k_start[owner == j].min())
-        k1 = int((k_start + k_len)[owner == j].max())
+    needs = []
+    pre_roll = round(PRE_ROLL_S * rate)
+    for j in np.unique(owner).tolist():
+        k0, k1 = int(k_start[owner == j].min()), int(end[owner == j].max())
         i0, i1 = k0 * hop, k1 * hop
-        period = span.step_period_s
+        period = spans[j].step_period_s
         if not np.isfinite(period):
-            period = _estimated_step_period_s(uni[0:3, i0:i1].T, rate)
+            period = _estimated_step_period_s(grid.rows(i0, i1)[0:3].T, rate)
         period_s[j] = period
         lag = min(max(round(period * rate), 1), n - i0 - 1)
-        b = a[:, i0:i1].copy()
-        tail = min(i1 + lag, n) - (i0 + lag)
-        b[:, :tail] += a[:, i0 + lag : i0 + lag + tail]
-        b_sums[:, k0:k1] = _block_sums(b, hop, k1 - k0)
-        bb_sums[:, k0:k1] = _block_products(b, hop, k1 - k0)
-    # one row per quantity, one column per block, cumulated along the blocks
-    blocks = np.concatenate([raw_sums, f_sums, products, b_sums, bb_sums], axis=0)
+        needs.append((max(i0 - pre_roll, 0), min(i1 + lag, n), j, k0, k1, lag))
+    n_raw = grid.n_channels
+    n_f = 9 if n_raw == 6 else 6
+    # one row per quantity, one column per block: sums of the raw channels (less their
+    # means), of the filtered ones (a, v, w), of the products of every two filtered ones,
+    # of the step-symmetric acceleration b(t) = a(t) + a(t + T_step) and of its products
+    rows = np.cumsum([0, n_raw, n_f, n_f * n_f, 3, 9])
+    blocks = np.zeros((int(rows[-1]), n_blocks))
+    for s0, s1, members in _merged(needs):
+        x, filtered = _filtered(grid.rows(s0, s1), grid.offsets, rate)
+        b0, b1 = -(-s0 // hop), s1 // hop  # whole blocks inside the stretch
+        o = b0 * hop - s0
+        blocks[rows[0] : rows[1], b0:b1] = _block_sums(x[:, o:], hop, b1 - b0)
+        blocks[rows[1] : rows[2], b0:b1] = _block_sums(filtered[:, o:], hop, b1 - b0)
+        blocks[rows[2] : rows[3], b0:b1] = _block_products(filtered[:, o:], hop, b1 - b0)
+        a = filtered[0:3]
+        for _, _, _, k0, k1, lag in members:
+            i0, i1 = k0 * hop - s0, k1 * hop - s0
+            b = a[:, i0:i1].copy()
+            tail = min(i1 + lag, s1 - s0) - (i0 + lag)
+            b[:, :tail] += a[:, i0 + lag : i0 + lag + tail]
+            blocks[rows[3] : rows[4], k0:k1] = _block_sums(b, hop, k1 - k0)
+            blocks[rows[4] : rows[5], k0:k1] = _block_products(b, hop, k1 - k0)
     cumulated = np.empty((blocks.shape[0], n_blocks + 1))
     cumulated[:, 0] = 0.0
     np.cumsum(blocks, axis=1, out=cumulated[:, 1:])
-    end = k_start + k_len
-    means = (cumulated[:, end] - cumulated[:, k_start]) / (k_len * hop).astype(np.float64)
-    cues = _derive(_split_means(means, offsets, has_gyro))
-    start_s = t0 + k_start * hop / rate
-    end_s = t0 + end * hop / rate
+    # np.take: much faster than fancy indexing along the second axis
+    sums = np.take(cumulated, end, axis=1) - np.take(cumulated, k_start, axis=1)
+    means = sums / (k_len * hop).astype(np.float64)
+    cues = _derive(_split_means(means, grid.offsets, n_raw == 6))
+    start_s = grid.t0 + k_start * hop / rate
+    end_s = grid.t0 + end * hop / rate
     cadence = _cadence(spans, owner, start_s, end_s, period_s)
     return WindowCues(
         span_index=owner,
@@ -245,6 +285,58 @@ def window_cues(
         cadence_steps_per_min=cadence,
         **cues,
     )
+
+
+_Need = tuple[int, int, int, int, int, int]
+
+
+def _merged(needs: list[_Need]) -> list[tuple[int, int, list[_Need]]]:
+    """Stretches (first, last + 1 grid point) covering the spans' needs, overlapping ones
+    merged, with the needs each covers."""
+    out: list[tuple[int, int, list[_Need]]] = []
+    for need in sorted(needs):
+        if out and need[0] < out[-1][1]:
+            s0, s1, members = out[-1]
+            out[-1] = (s0, max(s1, need[1]), [*members, need])
+        else:
+            out.append((need[0], need[1], [need]))
+    return out
+
+
+def _filtered(uni: FloatArray, offsets: FloatArray, rate: float) -> tuple[FloatArray, FloatArray]:
+    """The channels less their means over the recording (3 or 6 rows), and the band-passed
+    acceleration (a), its integral (v) and rotation rate (w) (6 or 9 rows).
+
+    v is the band-pass of the integral of the acceleration, the same filter as a's, so that
+    a and v differ by the integration alone. Both are linear and time-invariant, so it is
+    computed as the integral of a (one filter pass fewer), plus the response to the step
+    by which the filter's steady start differs (it fades within ``PRE_ROLL_S``).
+    """
+    x = uni - offsets[:, None]
+    rate_key = round(rate, 2)
+    filtered = _filter(rate_key, x)
+    n = x.shape[1]
+    out = np.empty((filtered.shape[0] + 3, n))
+    out[0:3] = filtered[0:3]
+    out[6:] = filtered[3:]
+    v = out[3:6]
+    np.cumsum(filtered[0:3], axis=1, out=v)
+    ramp = _step_ramp(rate_key)
+    m = min(n, ramp.size)
+    v[:, :m] += x[0:3, 0:1] * ramp[:m]
+    v /= rate
+    return x, out
+
+
+@functools.lru_cache(maxsize=16)
+def _step_ramp(rate_hz: float) -> FloatArray:
+    """Cumulated response of the band-pass, from rest, to a unit step starting at the
+    second sample: what the filtered integral of a channel gains from starting the filter
+    in the steady state of its first value (``PRE_ROLL_S`` long, negligible after)."""
+    n = round(PRE_ROLL_S * rate_hz)
+    step = np.ones(n)
+    step[0] = 0.0
+    return np.asarray(np.cumsum(sps.sosfilt(_band(rate_hz), step)))
 
 
 def _split_means(means: FloatArray, offsets: FloatArray, has_gyro: bool) -> dict[str, FloatArray]:
