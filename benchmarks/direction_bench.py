@@ -7,16 +7,17 @@ bouts (uncalibrated, and with a 60 s warm-up calibration), of reading the same r
 a generic sensor CSV (``read_motion``), and the share the direction stage adds to the motion
 analysis and to the end-to-end import (read + analyse). Target (issue 7): it adds under 20 %.
 
-Measured (2 shared cores under load 3-13, medians of 7-15; +-50 % between runs): analyze_motion
-55-127 ms; detect 39-67 ms uncalibrated, 45-93 ms with the warm-up (5-9 M samples/s): 50-85 %
-of analyze_motion (target 20 %: not met); read_motion 300-490 ms, so 11-15 % of the import.
-Again after trimming (one filter call on the 9 channels, block sums before cumulating, gravity
-checked once, identical cues and calls), in CPU time under load 6-7 (medians of 15, before and
-after alternating): detect 70-93 ms (3.9-5.2 M samples/s), 68-93 % of analyze_motion either
-way: no measurable change. The floor is the data itself: bringing 6 channels to 25 Hz, one causal filter pass over 9
-channels and the per-second sums of their products.
+Times are CPU time (``time.process_time``), medians of repeats in which the stages run in
+turn, so that the load of the shared machine hits them alike.
 
-Usage: /work/venv/bin/python benchmarks/direction_bench.py [--repeats 7] [--minutes 60]
+Measured (2 shared cores, load 4-6, 11-15 repeats): analyze_motion 67-78 ms; detect 41-47 ms
+(7.6-8.9 M samples/s), 60-64 % of analyze_motion (target 20 %: not met); read_motion 194 ms,
+so 16 % of the import. The version before (all channels filtered over the whole recording,
+products summed block by block), timed in turn with this one: 64-71 ms, 83-89 %. What
+is left is the data itself: block means of 6 channels at 100 Hz, one causal filter pass over
+6 channels at 25 Hz, the per-block products of 9, and building one result per window.
+
+Usage: .venv/bin/python benchmarks/direction_bench.py [--repeats 11] [--minutes 60]
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ worn at any angle gives the same cues (``up`` and ``travel_sensor`` turn with it
    when the sampling is regular, :class:`~retrowalk.sensing.resample.Resampler` otherwise) and
    band-passed to 0.5-6 Hz (removes gravity, gyro bias and slow turning, keeps the step
    fundamental and harmonics). One causal pass of the same filter on every channel: a
-   correlation between two channels filtered alike does not see the filter's phase.
+   correlation between two channels filtered alike does not see the filter's phase. Only the
+   bouts are processed, each with ``PRE_ROLL_S`` before it for the filter to settle (standing
+   time is skipped), and the filtered velocity is the integral of the filtered acceleration
+   (the same thing for a linear filter, one filter pass fewer).
 2. ``up``: the window's mean raw acceleration direction (gravity).
 3. Travel axis ``d`` (sign-free): the principal horizontal axis of the step-symmetric
    acceleration a(t) + a(t + T_step): forward-backward acceleration repeats every step,
@@ -529,6 +532,7 @@ def gravity_like(recording: MotionRecording) -> bool:
     if not recording.gravity_included or recording.n_samples == 0:
         return False
     step = max(recording.n_samples // 20000, 1)  # a sample of them is plenty
-    mag = np.linalg.norm(recording.acc_m_s2[::step], axis=1)
+    acc = recording.acc_m_s2[::step]
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
     median = float(np.median(mag))
     return 0.3 * STANDARD_GRAVITY_M_S2 < median < 3.0 * STANDARD_GRAVITY_M_S2
