@@ -56,6 +56,8 @@ BAND_HZ = (0.5, 6.0)
 PRE_ROLL_S = 40.0
 """Signal filtered before each span: the band-pass's response to where it starts falls below
 1e-16 of it in 33 s (slowest pole radius 0.958 per sample at 25 Hz)."""
+_SETTLE_S = 40.0
+"""How long the band-pass's responses to its start are kept (below 1e-16 of it after 33 s)."""
 _REGULAR_JITTER = 1.5
 
 
@@ -313,7 +315,7 @@ def _filtered(uni: FloatArray, offsets: FloatArray, rate: float) -> tuple[FloatA
     v is the band-pass of the integral of the acceleration, the same filter as a's, so that
     a and v differ by the integration alone. Both are linear and time-invariant, so it is
     computed as the integral of a (one filter pass fewer), plus the response to the step
-    by which the filter's steady start differs (it fades within ``PRE_ROLL_S``).
+    by which the filter's steady start differs (it fades within ``_SETTLE_S``).
     """
     x = uni - offsets[:, None]
     rate_key = round(rate, 2)
@@ -335,8 +337,8 @@ def _filtered(uni: FloatArray, offsets: FloatArray, rate: float) -> tuple[FloatA
 def _step_ramp(rate_hz: float) -> FloatArray:
     """Cumulated response of the band-pass, from rest, to a unit step starting at the
     second sample: what the filtered integral of a channel gains from starting the filter
-    in the steady state of its first value (``PRE_ROLL_S`` long, negligible after)."""
-    n = round(PRE_ROLL_S * rate_hz)
+    in the steady state of its first value (``_SETTLE_S`` long, negligible after)."""
+    n = round(_SETTLE_S * rate_hz)
     step = np.ones(n)
     step[0] = 0.0
     return np.asarray(np.cumsum(sps.sosfilt(_band(rate_hz), step)))
