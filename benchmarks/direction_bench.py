@@ -10,10 +10,10 @@ analysis and to the end-to-end import (read + analyse). Target (issue 7): it add
 Times are CPU time (``time.process_time``), medians of repeats in which the stages run in
 turn, so that the load of the shared machine hits them alike.
 
-Measured (2 shared cores, load 4-6, 11-15 repeats): analyze_motion 67-78 ms; detect 41-47 ms
-(7.6-8.9 M samples/s), 60-64 % of analyze_motion (target 20 %: not met); read_motion 194 ms,
-so 16 % of the import. The version before (all channels filtered over the whole recording,
-products summed block by block), timed in turn with this one: 64-71 ms, 83-89 %. What
+Measured (2 shared cores, load 3-6, 11-15 repeats): analyze_motion 58-78 ms; detect 35-52 ms
+(6.9-10.3 M samples/s), 60-71 % of analyze_motion (target 20 %: not met); read_motion 177-194
+ms, so 15-16 % of the import. The version before (all channels filtered over the whole
+recording, products summed block by block), timed in turn with this one: 64-74 ms, 83-100 %. What
 is left is the data itself: block means of 6 channels at 100 Hz, one causal filter pass over
 6 channels at 25 Hz, the per-block products of 9, and building one result per window.
 

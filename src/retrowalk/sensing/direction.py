@@ -146,11 +146,11 @@ class DirectionDetector:
     the same recording's calibrated sign in 95 %, fell past -0.2 in 0.8 %).
 
     Speed (benchmarks/direction_bench.py: 60 min at 100 Hz, 44 min of it walking; CPU time,
-    medians of 11-15 runs interleaved with ``analyze_motion`` on 2 shared, busy cores): 41-47 ms
-    (7.6-8.9 M samples/s), 60-64 % of ``analyze_motion``'s time in the same run (target 20 %:
-    not met), 16 % of the import (reading the generic CSV plus ``analyze_motion``). The same
-    run with the previous version: 64-71 ms, 83-89 %. Standing time is skipped: with 9 of the
-    60 minutes walking, 22 ms (57 ms before).
+    medians of 11-15 runs interleaved with ``analyze_motion`` on 2 shared, busy cores): 35-52 ms
+    (6.9-10.3 M samples/s), 60-71 % of ``analyze_motion``'s time in the same run (target 20 %:
+    not met), 15-16 % of the import (reading the generic CSV plus ``analyze_motion``). The
+    previous version, timed in turn with it: 64-74 ms, 83-100 %. Standing time is skipped: with
+    9 of the 60 minutes walking, 21 ms (56 ms before).
 
     Parameters (defaults are design choices, expert-opinion, checked on ../shared/data)
     ----------
