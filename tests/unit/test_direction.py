@@ -20,6 +20,7 @@ from scipy.spatial.transform import Rotation
 from retrowalk.domain.models import WalkDirection
 from retrowalk.errors import InvalidInput
 from retrowalk.formats.bvh import global_pose, read_bvh
+from retrowalk.sensing import direction_cues
 from retrowalk.sensing.direction import DirectionDetector, DirectionResult
 from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.sensing.direction_rules import bout_medians
@@ -193,6 +194,30 @@ def test_a_bout_too_short_to_judge_is_unknown() -> None:
     assert result.windows == ()
     assert result.bouts[0].direction is WalkDirection.UNKNOWN
     assert result.bouts[0].reason == "too-short"
+
+
+def test_skipping_long_standing_changes_no_cue(monkeypatch: pytest.MonkeyPatch) -> None:
+    # long standing before and between the bouts is skipped (each bout is filtered from
+    # PRE_ROLL_S before it): the cues must be those of filtering the whole recording
+    rec = recording(
+        [
+            Segment("stand", 100),
+            Segment("forward", 30),
+            Segment("stand", 90),
+            Segment("backward", 30),
+            Segment("stand", 60),
+        ],
+        MOUNT,
+    )
+    bouts = analyze_motion(rec).bouts
+    assert len(bouts) == 2 and bouts[0].start_s > 90 and bouts[1].start_s - bouts[0].end_s > 80
+    detector = DirectionDetector()
+    skipped = detector.cues(rec, bouts)
+    monkeypatch.setattr(direction_cues, "PRE_ROLL_S", 1000.0)  # longer than the recording
+    whole = detector.cues(rec, bouts)
+    assert skipped.n_windows == whole.n_windows > 40
+    for name, value in vars(whole).items():
+        np.testing.assert_allclose(getattr(skipped, name), value, rtol=0, atol=1e-12, err_msg=name)
 
 
 def test_standing_is_never_judged() -> None:

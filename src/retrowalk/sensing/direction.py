@@ -145,11 +145,12 @@ class DirectionDetector:
     which is why it only ever confirms against the walker's own calibration (real windows kept
     the same recording's calibrated sign in 95 %, fell past -0.2 in 0.8 %).
 
-    Speed (benchmarks/direction_bench.py, 60 min at 100 Hz, 2 shared and busy cores): 40-90 ms
-    (5-9 M samples/s), 50-85 % of ``analyze_motion``'s time in the same run (target 20 %: not
-    met), 11-15 % of the import (reading the generic CSV plus ``analyze_motion``). Measured
-    again in CPU time under load 6-7 (medians of 15): 70-93 ms, 68-93 % of ``analyze_motion``,
-    the same before and after trimming (one filter call, block sums, gravity checked once).
+    Speed (benchmarks/direction_bench.py: 60 min at 100 Hz, 44 min of it walking; CPU time,
+    medians of 11-15 runs interleaved with ``analyze_motion`` on 2 shared, busy cores): 35-52 ms
+    (6.9-10.3 M samples/s), 60-71 % of ``analyze_motion``'s time in the same run (target 20 %:
+    not met), 15-16 % of the import (reading the generic CSV plus ``analyze_motion``). The
+    previous version, timed in turn with it: 64-74 ms, 83-100 %. Standing time is skipped: with
+    9 of the 60 minutes walking, 21 ms (56 ms before).
 
     Parameters (defaults are design choices, expert-opinion, checked on ../shared/data)
     ----------

@@ -8,7 +8,10 @@ worn at any angle gives the same cues (``up`` and ``travel_sensor`` turn with it
    when the sampling is regular, :class:`~retrowalk.sensing.resample.Resampler` otherwise) and
    band-passed to 0.5-6 Hz (removes gravity, gyro bias and slow turning, keeps the step
    fundamental and harmonics). One causal pass of the same filter on every channel: a
-   correlation between two channels filtered alike does not see the filter's phase.
+   correlation between two channels filtered alike does not see the filter's phase. Only the
+   bouts are processed, each with ``PRE_ROLL_S`` before it for the filter to settle (standing
+   time is skipped), and the filtered velocity is the integral of the filtered acceleration
+   (the same thing for a linear filter, one filter pass fewer).
 2. ``up``: the window's mean raw acceleration direction (gravity).
 3. Travel axis ``d`` (sign-free): the principal horizontal axis of the step-symmetric
    acceleration a(t) + a(t + T_step): forward-backward acceleration repeats every step,
@@ -50,6 +53,11 @@ FloatArray = NDArray[np.float64]
 ANALYSIS_RATE_HZ = 25.0
 """Rate of the direction analysis: 4x the top of the 6 Hz band (design choice, expert-opinion)."""
 BAND_HZ = (0.5, 6.0)
+PRE_ROLL_S = 40.0
+"""Signal filtered before each span: the band-pass's response to where it starts falls below
+1e-16 of it in 33 s (slowest pole radius 0.958 per sample at 25 Hz)."""
+_SETTLE_S = 40.0
+"""How long the band-pass's responses to its start are kept (below 1e-16 of it after 33 s)."""
 _REGULAR_JITTER = 1.5
 
 
@@ -102,27 +110,66 @@ class WindowCues:
         return int(self.start_s.size)
 
 
-def _uniform(recording: MotionRecording) -> tuple[float, float, FloatArray, FloatArray | None]:
-    """The whole recording at about ``ANALYSIS_RATE_HZ``: (t0, rate, acc, gyro)."""
+@dataclass(frozen=True)
+class _Grid:
+    """The recording on a uniform grid at about ``ANALYSIS_RATE_HZ``, read a stretch at a time.
+
+    ``q`` > 0: the sampling is regular and grid point i is the mean of samples i*q to
+    i*q + q - 1 (a box anti-alias filter, then every q-th); ``q`` = 0: ``acc`` and ``gyro``
+    are already resampled to the grid. ``offsets``: every channel's mean over the whole grid.
+    """
+
+    t0: float
+    rate: float
+    n: int
+    q: int
+    acc: FloatArray
+    gyro: FloatArray | None
+    offsets: FloatArray
+
+    @property
+    def n_channels(self) -> int:
+        return 3 if self.gyro is None else 6
+
+    def rows(self, i0: int, i1: int) -> FloatArray:
+        """Grid points i0 to i1 - 1, one row per channel: acceleration x, y, z, then the
+        rotation rate's if any: (3 or 6, i1 - i0)."""
+        out = np.empty((self.n_channels, i1 - i0))
+        q = self.q
+        if q:
+            _block_means(self.acc[i0 * q : i1 * q], q, out[0:3])
+            if self.gyro is not None:
+                _block_means(self.gyro[i0 * q : i1 * q], q, out[3:6])
+        else:
+            out[0:3] = self.acc[i0:i1].T
+            if self.gyro is not None:
+                out[3:6] = self.gyro[i0:i1].T
+        return out
+
+
+def _grid(recording: MotionRecording) -> _Grid:
     t = recording.time_s
     acc, gyro = recording.acc_m_s2, recording.gyro_rad_s
     mean_dt = float(t[-1] - t[0]) / (t.size - 1)
     if float(np.diff(t).max()) <= _REGULAR_JITTER * mean_dt:
         q = max(round(1.0 / (mean_dt * ANALYSIS_RATE_HZ)), 1)
-        a = _block_means(acc, q)
-        g = None if gyro is None else _block_means(gyro, q)
-        return float(t[:q].mean()), 1.0 / (mean_dt * q), a, g
+        n = t.size // q
+        channels = [acc] if gyro is None else [acc, gyro]
+        offsets = np.concatenate([np.einsum("nc->c", c[: n * q]) / (n * q) for c in channels])
+        return _Grid(float(t[:q].mean()), 1.0 / (mean_dt * q), n, q, acc, gyro, offsets)
     uni = Resampler(rate_hz=ANALYSIS_RATE_HZ, max_gap_s=1e9).resample(recording)
-    return uni.start_s, uni.rate_hz, uni.acc_m_s2, uni.gyro_rad_s
+    channels = [uni.acc_m_s2] if uni.gyro_rad_s is None else [uni.acc_m_s2, uni.gyro_rad_s]
+    offsets = np.concatenate([c.mean(axis=0) for c in channels])
+    n = uni.acc_m_s2.shape[0]
+    return _Grid(uni.start_s, uni.rate_hz, n, 0, uni.acc_m_s2, uni.gyro_rad_s, offsets)
 
 
-def _block_means(x: FloatArray, q: int) -> FloatArray:
-    """Means of consecutive blocks of ``q`` rows (a box anti-alias filter, then every q-th)."""
-    m = (x.shape[0] // q) * q
-    out = x[0:m:q].copy()
-    for i in range(1, q):
-        out += x[i:m:q]
-    return np.asarray(out / q)
+def _block_means(x: FloatArray, q: int, out: FloatArray) -> None:
+    """Means of consecutive blocks of ``q`` rows of ``x`` (n, 3), written transposed into
+    ``out`` (3, n // q)."""
+    m = out.shape[1]
+    np.einsum("nqc->cn", x[: m * q].reshape(m, q, x.shape[1]), out=out)
+    out /= q
 
 
 @functools.lru_cache(maxsize=16)
@@ -132,30 +179,15 @@ def _band(rate_hz: float) -> FloatArray:
     return np.asarray(sos, dtype=np.float64)
 
 
-def _block_sums(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
-    """Sums of consecutive blocks of ``block`` rows, with a leading zero row, cumulated:
-    row k holds the sum of blocks 0..k-1 (window sums are differences of two rows)."""
-    sums = x[: n_blocks * block].reshape(n_blocks, block, *x.shape[1:]).sum(axis=1)
-    return np.concatenate([np.zeros((1, *x.shape[1:])), np.cumsum(sums, axis=0)], axis=0)
-
-
-def _outer_sums(x: FloatArray, y: FloatArray, block: int, n_blocks: int) -> FloatArray:
-    """Cumulated block sums of the outer products x_i y_j: (n_blocks + 1, 3, 3)."""
-    m = n_blocks * block
-    xb = x[:m].reshape(n_blocks, block, 3)
-    yb = y[:m].reshape(n_blocks, block, 3)
-    sums = np.matmul(xb.transpose(0, 2, 1), yb)
-    return np.concatenate([np.zeros((1, 3, 3)), np.cumsum(sums, axis=0)], axis=0)
-
-
 def _principal_axis(m11: FloatArray, m12: FloatArray, m22: FloatArray) -> FloatArray:
     """Angle (rad) of the principal axis of symmetric 2x2 matrices."""
     return np.asarray(0.5 * np.arctan2(2.0 * m12, m11 - m22))
 
 
 def _quad(u: FloatArray, c: FloatArray, v: FloatArray) -> FloatArray:
-    """u_k^T C_k v_k for every window."""
-    return np.asarray(np.einsum("ki,kij,kj->k", u, c, v))
+    """u_k^T C_k v_k for every window k (u, v: (3, k); C: (3, 3, k))."""
+    cv = c[:, 0] * v[0] + c[:, 1] * v[1] + c[:, 2] * v[2]
+    return np.asarray(u[0] * cv[0] + u[1] * cv[1] + u[2] * cv[2])
 
 
 def _corr(
@@ -164,6 +196,21 @@ def _corr(
     num = _quad(u, cuv, v)
     den = np.sqrt(np.maximum(_quad(u, cuu, u) * _quad(v, cvv, v), 1e-18))
     return np.asarray(np.clip(num / den, -1.0, 1.0))
+
+
+def _block_products(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
+    """Sums over consecutive blocks of ``block`` columns of the products of every two rows of
+    ``x`` (c, n): (c * c, n_blocks), row i * c + j for rows i and j."""
+    c = x.shape[0]
+    xb = np.ascontiguousarray(x[:, : n_blocks * block].reshape(c, n_blocks, block).swapaxes(0, 1))
+    return np.asarray(np.matmul(xb, xb.transpose(0, 2, 1)).reshape(n_blocks, c * c).T)
+
+
+def _block_sums(x: FloatArray, block: int, n_blocks: int) -> FloatArray:
+    """Sums over consecutive blocks of ``block`` columns of every row of ``x`` (c, n):
+    (c, n_blocks)."""
+    c = x.shape[0]
+    return np.asarray(x[:, : n_blocks * block].reshape(c, n_blocks, block).sum(axis=2))
 
 
 def window_cues(
@@ -175,71 +222,66 @@ def window_cues(
     """Cues of windows of ``window_s`` seconds every ``hop_s`` seconds inside each span.
 
     A span shorter than a window gives one window over the whole span when it lasts at
-    least half a window, none otherwise. The whole recording is filtered once (so no span
-    edge sees a filter transient) and every window is summed from per-second blocks.
+    least half a window, none otherwise. Only the spans are analysed, each with the
+    ``PRE_ROLL_S`` seconds before it (the filter settles in them: no span edge sees a filter
+    transient; spans closer together are filtered in one stretch, from the recording's
+    start when it is that close). Every window is summed from per-hop blocks: the blocks'
+    sums of every channel and of the products of every two channels are cumulated once, a
+    window's means are the difference of two cumulated columns.
     """
-    t0, rate, raw, graw = _uniform(recording)
-    n = raw.shape[0]
+    grid = _grid(recording)
+    rate, n = grid.rate, grid.n
     hop = max(round(hop_s * rate), 1)
     per_window = max(round(window_s / hop_s), 1)
     n_blocks = n // hop
-    k_start, k_len, owner = _windows(spans, t0, rate, hop, per_window, n_blocks)
+    k_start, k_len, owner = _windows(spans, grid.t0, rate, hop, per_window, n_blocks)
     if k_start.size == 0:
         return _empty_cues()
-    band = round(rate, 2)
-    acc0 = raw - raw.mean(axis=0)
-    # v: the same filter on the integral, so that a and v differ by the integration alone;
-    # one filter call on every channel (each column is filtered on its own)
-    channels = [acc0, np.cumsum(acc0, axis=0) / rate]
-    if graw is not None:
-        channels.append(graw - graw.mean(axis=0))
-    filtered = _filter(band, np.concatenate(channels, axis=1))
-    a, v = filtered[:, 0:3], filtered[:, 3:6]
-    blocks = {
-        "raw": _block_sums(raw, hop, n_blocks),
-        "a": _block_sums(a, hop, n_blocks),
-        "v": _block_sums(v, hop, n_blocks),
-        "aa": _outer_sums(a, a, hop, n_blocks),
-        "av": _outer_sums(a, v, hop, n_blocks),
-        "vv": _outer_sums(v, v, hop, n_blocks),
-    }
-    # step-symmetric acceleration b(t) = a(t) + a(t + T_step), T_step per span
+    end = k_start + k_len
+    # each span's blocks, step period and the stretch of grid points it needs
     period_s = np.full(len(spans), np.nan)
-    b_sum, bb_sum = np.zeros((n_blocks, 3)), np.zeros((n_blocks, 3, 3))
-    for j in np.unique(owner):
-        span = spans[j]
-        k0 = int(k_start[owner == j].min())
-        k1 = int((k_start + k_len)[owner == j].max())
+    needs = []
+    pre_roll = round(PRE_ROLL_S * rate)
+    for j in np.unique(owner).tolist():
+        k0, k1 = int(k_start[owner == j].min()), int(end[owner == j].max())
         i0, i1 = k0 * hop, k1 * hop
-        period = span.step_period_s
+        period = spans[j].step_period_s
         if not np.isfinite(period):
-            period = _estimated_step_period_s(raw[i0:i1], rate)
+            period = _estimated_step_period_s(grid.rows(i0, i1)[0:3].T, rate)
         period_s[j] = period
         lag = min(max(round(period * rate), 1), n - i0 - 1)
-        b = a[i0:i1].copy()
-        tail = min(i1 + lag, n) - (i0 + lag)
-        b[:tail] += a[i0 + lag : i0 + lag + tail]
-        b_sum[k0:k1] = b.reshape(k1 - k0, hop, 3).sum(axis=1)
-        bb_sum[k0:k1] = np.matmul(
-            b.reshape(k1 - k0, hop, 3).transpose(0, 2, 1), b.reshape(k1 - k0, hop, 3)
-        )
-    blocks["b"] = np.concatenate([np.zeros((1, 3)), np.cumsum(b_sum, axis=0)])
-    blocks["bb"] = np.concatenate([np.zeros((1, 3, 3)), np.cumsum(bb_sum, axis=0)])
-    if graw is not None:
-        w = filtered[:, 6:9]
-        blocks["graw"] = _block_sums(graw, hop, n_blocks)
-        blocks["w"] = _block_sums(w, hop, n_blocks)
-        blocks["ww"] = _outer_sums(w, w, hop, n_blocks)
-        blocks["wa"] = _outer_sums(w, a, hop, n_blocks)
-    end = k_start + k_len
-    count = (k_len * hop).astype(np.float64)
-    mean = {
-        k: (c[end] - c[k_start]) / count.reshape(-1, *([1] * (c.ndim - 1)))
-        for k, c in blocks.items()
-    }
-    cues = _derive(mean)
-    start_s = t0 + k_start * hop / rate
-    end_s = t0 + end * hop / rate
+        needs.append((max(i0 - pre_roll, 0), min(i1 + lag, n), j, k0, k1, lag))
+    n_raw = grid.n_channels
+    n_f = 9 if n_raw == 6 else 6
+    # one row per quantity, one column per block: sums of the raw channels (less their
+    # means), of the filtered ones (a, v, w), of the products of every two filtered ones,
+    # of the step-symmetric acceleration b(t) = a(t) + a(t + T_step) and of its products
+    rows = np.cumsum([0, n_raw, n_f, n_f * n_f, 3, 9])
+    blocks = np.zeros((int(rows[-1]), n_blocks))
+    for s0, s1, members in _merged(needs):
+        x, filtered = _filtered(grid.rows(s0, s1), grid.offsets, rate)
+        b0, b1 = -(-s0 // hop), s1 // hop  # whole blocks inside the stretch
+        o = b0 * hop - s0
+        blocks[rows[0] : rows[1], b0:b1] = _block_sums(x[:, o:], hop, b1 - b0)
+        blocks[rows[1] : rows[2], b0:b1] = _block_sums(filtered[:, o:], hop, b1 - b0)
+        blocks[rows[2] : rows[3], b0:b1] = _block_products(filtered[:, o:], hop, b1 - b0)
+        a = filtered[0:3]
+        for _, _, _, k0, k1, lag in members:
+            i0, i1 = k0 * hop - s0, k1 * hop - s0
+            b = a[:, i0:i1].copy()
+            tail = min(i1 + lag, s1 - s0) - (i0 + lag)
+            b[:, :tail] += a[:, i0 + lag : i0 + lag + tail]
+            blocks[rows[3] : rows[4], k0:k1] = _block_sums(b, hop, k1 - k0)
+            blocks[rows[4] : rows[5], k0:k1] = _block_products(b, hop, k1 - k0)
+    cumulated = np.empty((blocks.shape[0], n_blocks + 1))
+    cumulated[:, 0] = 0.0
+    np.cumsum(blocks, axis=1, out=cumulated[:, 1:])
+    # np.take: much faster than fancy indexing along the second axis
+    sums = np.take(cumulated, end, axis=1) - np.take(cumulated, k_start, axis=1)
+    means = sums / (k_len * hop).astype(np.float64)
+    cues = _derive(_split_means(means, grid.offsets, n_raw == 6))
+    start_s = grid.t0 + k_start * hop / rate
+    end_s = grid.t0 + end * hop / rate
     cadence = _cadence(spans, owner, start_s, end_s, period_s)
     return WindowCues(
         span_index=owner,
@@ -250,6 +292,85 @@ def window_cues(
     )
 
 
+_Need = tuple[int, int, int, int, int, int]
+
+
+def _merged(needs: list[_Need]) -> list[tuple[int, int, list[_Need]]]:
+    """Stretches (first, last + 1 grid point) covering the spans' needs, overlapping ones
+    merged, with the needs each covers."""
+    out: list[tuple[int, int, list[_Need]]] = []
+    for need in sorted(needs):
+        if out and need[0] < out[-1][1]:
+            s0, s1, members = out[-1]
+            out[-1] = (s0, max(s1, need[1]), [*members, need])
+        else:
+            out.append((need[0], need[1], [need]))
+    return out
+
+
+def _filtered(uni: FloatArray, offsets: FloatArray, rate: float) -> tuple[FloatArray, FloatArray]:
+    """The channels less their means over the recording (3 or 6 rows), and the band-passed
+    acceleration (a), its integral (v) and rotation rate (w) (6 or 9 rows).
+
+    v is the band-pass of the integral of the acceleration, the same filter as a's, so that
+    a and v differ by the integration alone. Both are linear and time-invariant, so it is
+    computed as the integral of a (one filter pass fewer), plus the response to the step
+    by which the filter's steady start differs (it fades within ``_SETTLE_S``).
+    """
+    x = uni - offsets[:, None]
+    rate_key = round(rate, 2)
+    filtered = _filter(rate_key, x)
+    n = x.shape[1]
+    out = np.empty((filtered.shape[0] + 3, n))
+    out[0:3] = filtered[0:3]
+    out[6:] = filtered[3:]
+    v = out[3:6]
+    np.cumsum(filtered[0:3], axis=1, out=v)
+    ramp = _step_ramp(rate_key)
+    m = min(n, ramp.size)
+    v[:, :m] += x[0:3, 0:1] * ramp[:m]
+    v /= rate
+    return x, out
+
+
+@functools.lru_cache(maxsize=16)
+def _step_ramp(rate_hz: float) -> FloatArray:
+    """Cumulated response of the band-pass, from rest, to a unit step starting at the
+    second sample: what the filtered integral of a channel gains from starting the filter
+    in the steady state of its first value (``_SETTLE_S`` long, negligible after)."""
+    n = round(_SETTLE_S * rate_hz)
+    step = np.ones(n)
+    step[0] = 0.0
+    return np.asarray(np.cumsum(sps.sosfilt(_band(rate_hz), step)))
+
+
+def _split_means(means: FloatArray, offsets: FloatArray, has_gyro: bool) -> dict[str, FloatArray]:
+    """The windows' means by name from the rows of ``window_cues``'s blocks: vectors (3, k),
+    matrices (3, 3, k)."""
+    k = means.shape[1]
+    n_raw, n_f = (6, 9) if has_gyro else (3, 6)
+    row = n_raw + n_f
+    products = means[row : row + n_f * n_f].reshape(n_f, n_f, k)
+    row += n_f * n_f
+    f = means[n_raw : n_raw + n_f]
+    m = {
+        "raw": means[0:3] + offsets[0:3, None],
+        "a": f[0:3],
+        "v": f[3:6],
+        "aa": products[0:3, 0:3],
+        "av": products[0:3, 3:6],
+        "vv": products[3:6, 3:6],
+        "b": means[row : row + 3],
+        "bb": means[row + 3 : row + 12].reshape(3, 3, k),
+    }
+    if has_gyro:
+        m["graw"] = means[3:6] + offsets[3:6, None]
+        m["w"] = f[6:9]
+        m["ww"] = products[6:9, 6:9]
+        m["wa"] = products[6:9, 0:3]
+    return m
+
+
 @functools.lru_cache(maxsize=16)
 def _band_zi(rate_hz: float) -> FloatArray:
     """The band-pass's steady-state initial conditions for a unit step."""
@@ -257,10 +378,11 @@ def _band_zi(rate_hz: float) -> FloatArray:
 
 
 def _filter(rate_hz: float, x: FloatArray) -> FloatArray:
-    """Causal band-pass (:func:`_band`) starting in the steady state of the first sample."""
+    """Causal band-pass (:func:`_band`) of every row of ``x``, starting in the steady state
+    of its first sample."""
     sos = _band(rate_hz)
-    zi = _band_zi(rate_hz)[:, :, None] * x[0][None, None, :]
-    y, _ = sps.sosfilt(sos, x, axis=0, zi=zi)
+    zi = _band_zi(rate_hz)[:, None, :] * x[:, 0][None, :, None]
+    y, _ = sps.sosfilt(sos, x, axis=-1, zi=zi)
     return np.asarray(y)
 
 
@@ -294,27 +416,32 @@ def _windows(
 
 
 def _cov(m: dict[str, FloatArray], xy: str, x: str, y: str) -> FloatArray:
-    return np.asarray(m[xy] - m[x][:, :, None] * m[y][:, None, :])
+    return np.asarray(m[xy] - m[x][:, None, :] * m[y][None, :, :])
+
+
+def _trace(c: FloatArray) -> FloatArray:
+    return np.asarray(c[0, 0] + c[1, 1] + c[2, 2])
 
 
 def _derive(m: dict[str, FloatArray]) -> dict[str, FloatArray]:
-    """Per-window cues from the windows' means of samples and of their products."""
+    """Per-window cues from the windows' means of samples and of their products (vectors
+    (3, k), matrices (3, 3, k): one column per window; the cues' vectors come out (k, 3))."""
     caa, cbb = _cov(m, "aa", "a", "a"), _cov(m, "bb", "b", "b")
     cav, cvv = _cov(m, "av", "a", "v"), _cov(m, "vv", "v", "v")
-    k = caa.shape[0]
+    k = caa.shape[2]
     mean_raw = m["raw"]
-    up = mean_raw / np.maximum(np.linalg.norm(mean_raw, axis=1, keepdims=True), 1e-9)
-    ref = np.eye(3)[np.argmin(np.abs(up), axis=1)]
-    e1 = np.cross(up, ref)
-    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
-    e2 = np.cross(up, e1)
+    up = mean_raw / np.maximum(np.sqrt((mean_raw * mean_raw).sum(axis=0)), 1e-9)
+    ref = np.eye(3)[:, np.argmin(np.abs(up), axis=0)]
+    e1 = np.cross(up, ref, axis=0)
+    e1 /= np.sqrt((e1 * e1).sum(axis=0))
+    e2 = np.cross(up, e1, axis=0)
     theta = _principal_axis(_quad(e1, cbb, e1), _quad(e1, cbb, e2), _quad(e2, cbb, e2))
-    d = np.cos(theta)[:, None] * e1 + np.sin(theta)[:, None] * e2
+    d = np.cos(theta) * e1 + np.sin(theta) * e2
     s = _corr(d, cav, up, caa, cvv)
     nan = np.full(k, np.nan)
     out = {
-        "up": up,
-        "travel_sensor": -np.sign(s)[:, None] * d,
+        "up": up.T.copy(),
+        "travel_sensor": (-np.sign(s) * d).T.copy(),
         "travel_strength": np.abs(s),
         "swing_axis": np.full((k, 3), np.nan),
         "pitch_cue": nan,
@@ -325,22 +452,20 @@ def _derive(m: dict[str, FloatArray]) -> dict[str, FloatArray]:
     }
     if "ww" in m:
         cww, cwa = _cov(m, "ww", "w", "w"), _cov(m, "wa", "w", "a")
-        out["pitch_cue"] = _corr(np.cross(up, d), cwa, d, cww, caa)
+        out["pitch_cue"] = _corr(np.cross(up, d, axis=0), cwa, d, cww, caa)
         phi = _principal_axis(_quad(e1, cww, e1), _quad(e1, cww, e2), _quad(e2, cww, e2))
-        swing = np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2
-        out["swing_axis"] = swing
-        out["thigh_cue"] = _corr(swing, cwa, np.cross(swing, up), cww, caa)
-        out["heading_rate_rad_s"] = np.einsum("ki,ki->k", m["graw"], up)
-        total_w = np.trace(cww, axis1=1, axis2=2)
+        swing = np.cos(phi) * e1 + np.sin(phi) * e2
+        out["swing_axis"] = swing.T.copy()
+        out["thigh_cue"] = _corr(swing, cwa, np.cross(swing, up, axis=0), cww, caa)
+        out["heading_rate_rad_s"] = (m["graw"] * up).sum(axis=0)
+        total_w = _trace(cww)
         out["gyro_rms_rad_s"] = np.sqrt(total_w)
         out["swing_rms_rad_s"] = np.sqrt(np.maximum(total_w - _quad(up, cww, up), 0.0))
-    trace_aa = np.trace(caa, axis1=1, axis2=2)
+    trace_aa = _trace(caa)
     vertical = np.maximum(_quad(up, caa, up), 1e-12)
     out["acc_rms_m_s2"] = np.sqrt(trace_aa)
     out["horizontal_ratio"] = np.sqrt(np.maximum(trace_aa - vertical, 0.0) / vertical)
-    out["step_correlation"] = (
-        np.trace(cbb, axis1=1, axis2=2) / np.maximum(2.0 * trace_aa, 1e-12) - 1.0
-    )
+    out["step_correlation"] = _trace(cbb) / np.maximum(2.0 * trace_aa, 1e-12) - 1.0
     return out
 
 
@@ -409,6 +534,7 @@ def gravity_like(recording: MotionRecording) -> bool:
     if not recording.gravity_included or recording.n_samples == 0:
         return False
     step = max(recording.n_samples // 20000, 1)  # a sample of them is plenty
-    mag = np.linalg.norm(recording.acc_m_s2[::step], axis=1)
+    acc = recording.acc_m_s2[::step]
+    mag = np.sqrt(np.einsum("ij,ij->i", acc, acc))
     median = float(np.median(mag))
     return 0.3 * STANDARD_GRAVITY_M_S2 < median < 3.0 * STANDARD_GRAVITY_M_S2
