@@ -49,6 +49,7 @@ from retrowalk.web.routes.api_models import (
     TargetIn,
     TokenRequest,
 )
+from retrowalk.web.routes.shared import upload_declared_too_large
 
 router = APIRouter()
 Actor = Annotated[ActorLike, Depends(auth.api_actor)]
@@ -521,8 +522,7 @@ UPLOAD_BODY: dict[str, Any] = {
 
 async def _upload_form(request: Request) -> FormData:
     """The multipart form, refused (413) before it is read when it says it is too large."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > direction.UPLOAD_MAX_BYTES + (64 << 10):
+    if upload_declared_too_large(request):
         raise HTTPException(413, f"the file is larger than {direction.UPLOAD_MAX_BYTES >> 20} MB")
     try:
         return await request.form()

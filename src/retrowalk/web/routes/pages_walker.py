@@ -31,6 +31,7 @@ from retrowalk.web.routes.shared import (
     calendar_urls,
     current_program_or_none,
     own_walker_id,
+    upload_declared_too_large,
     walker_progress,
 )
 
@@ -256,17 +257,12 @@ def calibration_page(request: Request, actor: Actor, notice: str = "") -> Respon
 def upload_limit(request: Request) -> None:
     """Refuse an upload that says it is too large before its form is read (a dependency
     declared before the form: FastAPI solves them in order)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > direction.UPLOAD_MAX_BYTES + UPLOAD_FORM_SLACK:
+    if upload_declared_too_large(request):
         raise HTTPException(
             413,
             f"The file is larger than {direction.UPLOAD_MAX_BYTES >> 20} MB: a calibration "
             "needs a few minutes of ordinary forward walking.",
         )
-
-
-UPLOAD_FORM_SLACK = 64 << 10
-"""Room for the form's other fields and multipart boundaries beside the file itself."""
 
 
 @router.post("/calibration")

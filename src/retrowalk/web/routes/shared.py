@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 
 from retrowalk.errors import Forbidden, NotFound
-from retrowalk.services import programs, records
+from retrowalk.services import direction, programs, records
 from retrowalk.web import auth, charts
 from retrowalk.web.app import WebContext
 from retrowalk.web.gateway import ActorLike
@@ -56,3 +56,14 @@ def calendar_urls(request: Request, walker_id: str) -> dict[str, str]:
     https_url = web.public_url(request) + path
     webcal = "webcal://" + https_url.split("://", 1)[1]
     return {"ics_url": https_url, "webcal_url": webcal}
+
+
+UPLOAD_FORM_SLACK = 64 << 10
+"""Room for the form's other fields and multipart boundaries beside the file itself."""
+
+
+def upload_declared_too_large(request: Request) -> bool:
+    """The request says (Content-Length) it is larger than a calibration upload may be, so it
+    can be refused before its form is read; the service still counts the bytes it reads."""
+    declared = request.headers.get("content-length", "")
+    return declared.isdigit() and int(declared) > direction.UPLOAD_MAX_BYTES + UPLOAD_FORM_SLACK
