@@ -29,7 +29,7 @@ from typing import Any
 from retrowalk.domain.models import WalkDirection
 from retrowalk.errors import InvalidInput
 from retrowalk.sensing.direction import DirectionDetector, DirectionResult
-from retrowalk.sensing.direction_calibration import Calibration
+from retrowalk.sensing.direction_calibration import PLACEMENTS, Calibration
 from retrowalk.sensing.gait import GaitAnalysis
 from retrowalk.sensing.recording import MotionRecording
 from retrowalk.services.warmup_rule import WarmupPlan, judge_structure
@@ -109,7 +109,7 @@ def _detect(
 ) -> DirectionResult:
     if warmup_s is not None or calibration_for is None:
         return detector.detect(recording, gait.bouts, warmup_s=warmup_s)
-    stored = {p: calibration_for(p) for p in ("waist", "pocket")}
+    stored = {p: calibration_for(p) for p in PLACEMENTS}
     first = stored["waist"] or stored["pocket"]
     result = detector.detect(recording, gait.bouts, first)
     other = stored.get(result.placement)
@@ -127,7 +127,7 @@ def _plan_warmup(
 ) -> tuple[float | None, dict[str, Any]]:
     """The warm-up seconds to calibrate on (None: fall back) and what to tell the walker."""
     judged = judge_structure(float(recording.time_s[0]), gait.bouts, plan)
-    stored = calibration_for is not None and any(calibration_for(p) for p in ("waist", "pocket"))
+    stored = calibration_for is not None and any(calibration_for(p) for p in PLACEMENTS)
     fallback = (
         "the stored calibration is used instead"
         if stored
