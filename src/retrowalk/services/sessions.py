@@ -182,12 +182,19 @@ def log_session(
 ) -> LogResult:
     validate_logged_session(session, now)
     with uow() as work:
-        walker = find_walker(work, walker_ref)
-        stored = require_state(work, walker)
-        saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
-        decision = decide_and_apply(work, walker, stored, now)
+        saved, decision = _log(work, walker_ref, session, now)
         work.commit()
     return LogResult(saved.id, session, decision)
+
+
+def _log(
+    work: UnitOfWork, walker_ref: str | None, session: LoggedSession, now: datetime
+) -> tuple[StoredSession, Decision]:
+    """Store a validated session under the current program and take the next decision."""
+    walker = find_walker(work, walker_ref)
+    stored = require_state(work, walker)
+    saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
+    return saved, decide_and_apply(work, walker, stored, now)
 
 
 def log_session_as(
@@ -199,10 +206,7 @@ def log_session_as(
     with uow() as work:
         check_permission(work, actor, walker_id, Permission.RECORD)
         validate_logged_session(session, now)
-        walker = find_walker(work, walker_id)
-        stored = require_state(work, walker)
-        saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
-        decision = decide_and_apply(work, walker, stored, now)
+        saved, decision = _log(work, walker_id, session, now)
         work.commit()
     return SessionLogged(_as_read_back(saved), decision)
 
