@@ -22,6 +22,7 @@ from retrowalk.sensing.direction_calibration import Calibration
 from retrowalk.services import direction as service
 from retrowalk.services import direction_confirm
 from retrowalk.services.direction import MotionAnalysis
+from retrowalk.services.direction_check import check_answer
 from retrowalk.store.records import StoredSession
 
 PLACEMENT_HELP = "Where the sensor was worn: pocket (front trouser pocket), waist, or auto."
@@ -135,7 +136,7 @@ def confirm(
             return
         stored = c.services.find_session(c.walker, session_id)
         if direction is not None:
-            direction_confirm.check_answer(direction)
+            check_answer(direction)
         answer = c.asker.choice(
             direction,
             direction_confirm.WalkedDirection,

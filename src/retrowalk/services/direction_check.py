@@ -188,6 +188,13 @@ def _check(result: DirectionResult, declared: str) -> str:
 ANSWERS = ("backward", "forward")
 
 
+def check_answer(direction: str) -> str:
+    """``direction`` when it is one of ``ANSWERS``; ``InvalidInput`` naming the field if not."""
+    if direction not in ANSWERS:
+        raise InvalidInput("direction", direction, " or ".join(ANSWERS))
+    return direction
+
+
 def awaiting_answer(details: dict[str, Any]) -> bool:
     """Whether the session waits for the walker to confirm its direction."""
     return details.get("direction_needs_confirmation") is True
@@ -208,8 +215,7 @@ def answered(details: dict[str, Any], direction: str, at: str) -> dict[str, Any]
     declarations are checked). Either way the question is closed; ``direction_confirmation``
     records the answer and what the sensor said.
     """
-    if direction not in ANSWERS:
-        raise InvalidInput("direction", direction, " or ".join(ANSWERS))
+    check_answer(direction)
     before = details.get("direction_confirmation")
     first = before if isinstance(before, dict) else {}
     return {

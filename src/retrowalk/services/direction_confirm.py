@@ -19,7 +19,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from retrowalk.errors import Conflict, InvalidInput, NotFound
-from retrowalk.services.direction_check import ANSWERS, answered, may_answer
+from retrowalk.services.direction_check import (
+    answered,
+    awaiting_answer,
+    check_answer,
+    may_answer,
+)
 from retrowalk.services.uow import UowFactory
 from retrowalk.store.records import StoredSession
 
@@ -39,12 +44,6 @@ class DirectionAnswer:
     direction: str
     check_before: str
     changed: bool
-
-
-def check_answer(direction: str) -> str:
-    if direction not in ANSWERS:
-        raise InvalidInput("direction", direction, " or ".join(ANSWERS))
-    return direction
 
 
 def confirm_direction(
@@ -84,7 +83,7 @@ def confirm_direction(
             )
         confirmation = details.get("direction_confirmation")
         said = confirmation.get("direction") if isinstance(confirmation, dict) else None
-        if said == direction and details.get("direction_needs_confirmation") is not True:
+        if said == direction and not awaiting_answer(details):
             return DirectionAnswer(stored, direction, check, changed=False)
         saved = work.sessions.edit(
             stored.id,
