@@ -72,6 +72,7 @@ from retrowalk.domain.progression_rules import (
     regress_reasons,
     stop_reasons,
 )
+from retrowalk.domain.progression_window import recent_is_enough
 from retrowalk.errors import InvalidInput
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "PainZone",
     "ProgressionLimits",
     "decide",
+    "decide_recent",
     "preview",
     "progress_order",
     "zone_for",
@@ -127,13 +129,53 @@ def decide(
     mass; without it a lighter load than in the latest session does not count at this level.
     Raises ``InvalidInput`` naming the field for values out of range.
     """
+    return _decide(_checked(current, sessions, checkins, goal, limits, body_mass_kg, ""))
+
+
+def decide_recent(
+    current: SessionTarget,
+    recent_sessions: Sequence[LoggedSession],
+    recent_checkins: Sequence[CheckIn],
+    *,
+    goal: Goal,
+    limits: ProgressionLimits = _DEFAULT_LIMITS,
+    body_mass_kg: float | None = None,
+) -> Decision | None:
+    """``decide`` on the recent end of a longer history, or None when it is not enough.
+
+    ``recent_sessions`` are the walker's latest sessions (oldest first; not all of them: with
+    every session, call ``decide``); ``recent_checkins`` every check-in dated after the earliest
+    local day among them, plus those of the latest check-in day when it is older. The decision
+    returned is the one ``decide`` takes on the whole history (``progression_window`` says why);
+    None means the caller must read the whole history.
+    """
+    history = _checked(
+        current, recent_sessions, recent_checkins, goal, limits, body_mass_kg, "recent_"
+    )
+    decision = _decide(history)
+    return decision if recent_is_enough(history, decision) else None
+
+
+def _checked(
+    current: SessionTarget,
+    sessions: Sequence[LoggedSession],
+    checkins: Sequence[CheckIn],
+    goal: Goal,
+    limits: ProgressionLimits,
+    body_mass_kg: float | None,
+    prefix: str,
+) -> History:
+    """The history, once every value is in range (``InvalidInput`` names the field)."""
     _check_target(current)
     _check_body_mass(body_mass_kg)
     for index, session in enumerate(sessions):
-        _check_session(session, f"sessions[{index}]")
+        _check_session(session, f"{prefix}sessions[{index}]")
     for index, checkin in enumerate(checkins):
-        _check_checkin(checkin, f"checkins[{index}]")
-    history = History.build(current, sessions, checkins, goal, limits, body_mass_kg)
+        _check_checkin(checkin, f"{prefix}checkins[{index}]")
+    return History.build(current, sessions, checkins, goal, limits, body_mass_kg)
+
+
+def _decide(history: History) -> Decision:
     stop = stop_reasons(history)
     if stop:
         return Decision(DecisionKind.STOP, stop, (), None)
@@ -142,7 +184,7 @@ def decide(
         return _regress(history, regress)
     hold = hold_reasons(history)
     if hold:
-        return Decision(DecisionKind.HOLD, hold, (), current)
+        return Decision(DecisionKind.HOLD, hold, (), history.current)
     return _progress(history)
 
 
