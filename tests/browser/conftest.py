@@ -201,6 +201,15 @@ class Tab:
     def path(self) -> str:
         return "/" + self.page.url.removeprefix(self.server.base_url).lstrip("/")
 
+    def refused_as_expected(self, status: int) -> None:
+        """The page just answered ``status`` on purpose (a form refused with its message):
+        chromium logs that as a console error; exactly one such error is taken off the
+        problems, any other stays."""
+        expected = f"the server responded with a status of {status} "
+        matching = [p for p in self.problems if expected in p and self.path() in p]
+        assert len(matching) == 1, f"expected one {status} answer, browser saw: {self.problems}"
+        self.problems.remove(matching[0])
+
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         target = SCREENSHOTS / f"{self.server.database}-{self.viewport}-{name}.png"

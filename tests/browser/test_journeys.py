@@ -3,12 +3,13 @@
 A new walker signs up, screens step by step, sees the verdict with its reasons, today's card,
 logs yesterday evening's session, checks in the next morning, sees the decision with its reason,
 logs today's session in a few actions and sees charts. The demo therapist sees the flagged
-patients and opens one. The walker's pages fit a 360 px screen, and the log form can be done
-with the keyboard alone.
+patients and opens one. The walker's pages fit a 360 px screen, the log form can be done
+with the keyboard alone, and a session is corrected on a phone in minutes:seconds.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -38,6 +39,7 @@ changed minute count."""
 QUICK_LOG_MAX_S = 30.0
 PROGRESSING_WALKER = "patient1@demo.retrowalk"  # demo story "progressing"; only read here
 KEYBOARD_WALKER = "patient10@demo.retrowalk"  # another progressing one; this test logs for it
+CORRECTING_WALKER = "patient12@demo.retrowalk"  # one more; this test corrects one of its sessions
 
 
 def test_new_walker_screens_logs_checks_in_and_sees_the_decision_and_charts(
@@ -227,3 +229,35 @@ def test_keyboard_alone_sets_the_pain_and_submits_the_log_form_with_focus_visibl
     page.keyboard.press("Enter")
     wait_for(tab, "/decision")
     expect(page.locator(".notice")).to_contain_text("pain 2/10 during")
+
+
+def test_a_walker_corrects_a_session_in_minutes_and_seconds_on_a_phone(open_tab: OpenTab) -> None:
+    tab = open_tab("phone")
+    page = tab.page
+    sign_in(tab, CORRECTING_WALKER, DEMO_WALKER_PASSWORD, lands_on="/today")
+    tab.go("/progress")
+    page.locator("a[href$='/edit']").first.click()
+    page.wait_for_url("**/sessions/*/edit")
+    field = page.get_by_label("Time walked backward")
+    assert re.fullmatch(r"[0-9]+:[0-5][0-9]", field.input_value()), field.input_value()
+    expect(field).to_have_accessible_description(re.compile(r"0:30 to 180:00 \(such as 6:04\)"))
+    assert horizontal_overflow_px(tab) == 0
+    tab.screenshot("correct-session")
+
+    page.get_by_label("Note").fill("the watch stopped late")
+    field.fill("6:75")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator("#minutes-error")).to_contain_text("'6:75' is not allowed")
+    tab.refused_as_expected(422)
+    expect(field).to_have_value("6:75")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(r"such as 6\.5\)\.? minutes: '6:75'"))
+    expect(page.get_by_label("Note")).to_have_value("the watch stopped late")
+    assert horizontal_overflow_px(tab) == 0
+    tab.screenshot("correct-session-refused")
+
+    field.fill("6:30")
+    page.get_by_role("button", name="Save the correction").click()
+    wait_for(tab, "/progress")
+    expect(page.locator(".notice")).to_contain_text("is corrected")
+    expect(page.locator("li", has_text="6 min 30 s").first).to_be_visible()

@@ -1,6 +1,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from retrowalk.domain import units
 
@@ -84,3 +86,80 @@ def test_format_incline_and_load() -> None:
 def test_conversion_constants_are_exact() -> None:
     assert units.M_S_PER_MPH == MILE_M / 3600
     assert math.isclose(units.M_S_PER_KMH * 3.6, 1.0)
+
+
+# --- durations as people type them: minutes:seconds or minutes -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("duration_s", "shown"),
+    [
+        (364.0, "6:04"),
+        (363.7, "6:04"),  # rounded to whole seconds
+        (363.4, "6:03"),
+        (300.0, "5:00"),
+        (30.0, "0:30"),
+        (59.6, "1:00"),  # the rounding carries into the minutes
+        (0.0, "0:00"),
+        (3 * 3600.0, "180:00"),  # no hours: sessions are counted in minutes
+        (6.06667 * 60, "6:04"),  # what the edit page used to show as "6.06667"
+    ],
+)
+def test_a_duration_is_shown_as_minutes_and_seconds(duration_s: float, shown: str) -> None:
+    assert units.format_minutes_seconds(duration_s) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "duration_s"),
+    [
+        ("6:04", 364.0),
+        ("0:30", 30.0),
+        ("180:00", 10800.0),
+        ("06:04", 364.0),
+        (" 6:04 ", 364.0),
+        ("6", 360.0),
+        ("6.5", 390.0),
+        ("6,5", 390.0),
+        ("0.5", 30.0),
+        ("6.06667", 6.06667 * 60),  # the old display, typed back
+    ],
+)
+def test_minutes_and_seconds_or_plain_minutes_are_read(typed: str, duration_s: float) -> None:
+    assert units.parse_minutes_seconds(typed) == pytest.approx(duration_s)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "6:75",
+        "6:60",
+        "6:4",
+        "6:045",
+        ":30",
+        "6:",
+        "abc",
+        "",
+        "-6",
+        "-6:04",
+        "6:-4",
+        "1e3",
+        "inf",
+        "nan",
+        "6.5:00",
+        "1:02:03",
+        "6 min",
+        "٦:٠٤",
+        "6..5",
+        ".",
+    ],
+)
+def test_anything_else_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match="minutes:seconds"):
+        units.parse_minutes_seconds(typed)
+
+
+@given(st.floats(min_value=0, max_value=3 * 3600, allow_nan=False))
+def test_a_shown_duration_reads_back_as_its_whole_seconds(duration_s: float) -> None:
+    assert units.parse_minutes_seconds(units.format_minutes_seconds(duration_s)) == round(
+        duration_s
+    )

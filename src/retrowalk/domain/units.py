@@ -8,6 +8,7 @@ display shows km/h to one decimal). Pure functions, no validation: callers valid
 from __future__ import annotations
 
 import math
+import re
 
 M_S_PER_KMH = 1000.0 / 3600.0
 """1 km/h in m/s (exact)."""
@@ -72,6 +73,36 @@ def format_duration(duration_s: float) -> str:
     if seconds == 0:
         return f"{minutes} min"
     return f"{minutes} min {seconds} s"
+
+
+CLOCK_DURATION = re.compile(r"(?P<minutes>[0-9]{1,5}):(?P<seconds>[0-5][0-9])")
+"""Minutes and two-digit seconds, "6:04" (ASCII digits only; seconds 00-59)."""
+PLAIN_MINUTES = re.compile(r"[0-9]{1,5}(?:[.,][0-9]{1,6})?")
+"""Minutes alone, "6" or "6.5" (a decimal comma is read as a point, as in the other fields)."""
+
+
+def format_minutes_seconds(duration_s: float) -> str:
+    """A duration as minutes:seconds, rounded to whole seconds: 364.0 -> "6:04",
+    363.7 -> "6:04", 30 -> "0:30", 10800 -> "180:00" (minutes do not roll over into hours:
+    people count backward-walking sessions in minutes)."""
+    minutes, seconds = divmod(round(duration_s), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def parse_minutes_seconds(text: str) -> float:
+    """Seconds from what a person types for a duration: minutes:seconds ("6:04" -> 364.0)
+    or minutes alone ("6" -> 360.0, "6.5" or "6,5" -> 390.0). Surrounding blanks are ignored.
+
+    ``ValueError`` for anything else ("6:75", "6:4", "-6", "abc", ""): callers turn it into an
+    ``InvalidInput`` naming their field, and check the range themselves.
+    """
+    text = text.strip()
+    clock = CLOCK_DURATION.fullmatch(text)
+    if clock is not None:
+        return float(int(clock["minutes"]) * 60 + int(clock["seconds"]))
+    if PLAIN_MINUTES.fullmatch(text) is not None:
+        return minutes_to_s(float(text.replace(",", ".")))
+    raise ValueError(f"not minutes:seconds (6:04) or minutes (6.5): {text!r}")
 
 
 def format_pct(value_pct: float) -> str:

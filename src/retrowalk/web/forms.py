@@ -24,8 +24,8 @@ from retrowalk.domain.models import (
     StartMethod,
 )
 from retrowalk.domain.screening import FORWARD_SPEED_KMH
-from retrowalk.domain.units import kmh_to_m_s
-from retrowalk.domain.validation import LOAD_KG, MINUTES, SPEED_KMH, Range
+from retrowalk.domain.units import format_minutes_seconds, kmh_to_m_s, parse_minutes_seconds
+from retrowalk.domain.validation import DURATION_S, LOAD_KG, MINUTES, SPEED_KMH, Range
 from retrowalk.errors import InvalidInput
 
 E = TypeVar("E", bound=StrEnum)
@@ -33,6 +33,11 @@ Form = Mapping[str, Any]
 
 UTC_OFFSET_MIN = Range(-14 * 60, 14 * 60, "min", integer=True)
 NAME_MAX_CHARS = 60
+DURATION_ALLOWED = (
+    f"minutes:seconds from {format_minutes_seconds(DURATION_S.low)} to "
+    f"{format_minutes_seconds(DURATION_S.high)} (such as 6:04), or minutes (such as 6.5)"
+)
+"""The session durations the forms take, in the words the field's hint uses."""
 
 
 def _raw(form: Form, name: str) -> str:
@@ -92,6 +97,29 @@ def required_integer(form: Form, name: str, *, allowed: Range | None = None) -> 
     if value is None:
         raise InvalidInput(name, "", allowed.describe() if allowed else "a whole number")
     return value
+
+
+def duration(form: Form, name: str, *, shown_s: float | None = None) -> float:
+    """A duration typed as minutes:seconds or minutes (``units.parse_minutes_seconds``), in s.
+
+    ``shown_s`` is the stored duration the form was filled in with (a session being corrected).
+    While the field still holds the text it was shown as, that value is kept exactly: a form
+    saved unchanged leaves an imported 363.7 s session at 363.7 s instead of rounding it to the
+    364 s its "6:04" stands for. The text is compared with the stored session's own rendering
+    (the edit handler has just read it, and a session changed meanwhile is refused by its
+    version), so no hidden field is needed and the seconds kept are never ones the browser sent.
+    """
+    raw = _raw(form, name)
+    if shown_s is not None and raw == format_minutes_seconds(shown_s):
+        seconds = shown_s
+    else:
+        try:
+            seconds = parse_minutes_seconds(raw)
+        except ValueError:
+            raise InvalidInput(name, raw, DURATION_ALLOWED) from None
+    if not DURATION_S.low <= seconds <= DURATION_S.high:
+        raise InvalidInput(name, raw, DURATION_ALLOWED)
+    return seconds
 
 
 def yes_no(form: Form, name: str) -> bool:
@@ -189,13 +217,15 @@ def screening_answers(form: Any) -> ScreeningAnswers:
     )
 
 
-def logged_session(form: Any, now: datetime) -> LoggedSession:
+def logged_session(form: Any, now: datetime, *, shown_s: float | None = None) -> LoggedSession:
+    """The log form (``shown_s``: the duration of the session being corrected, see
+    ``duration``)."""
     speed_kmh = number(form, "speed_kmh", allowed=SPEED_KMH)
     load_kg = number(form, "load_kg", allowed=LOAD_KG)
     return LoggedSession(
         performed_at=when(form, "performed_at", now),
         modality=choice(form, "modality", Modality),
-        duration_s=required_number(form, "minutes", allowed=MINUTES) * 60,
+        duration_s=duration(form, "minutes", shown_s=shown_s),
         pain_during_nprs=required_integer(form, "pain_during_nprs"),
         pain_after_nprs=required_integer(form, "pain_after_nprs"),
         speed_m_s=None if speed_kmh is None else kmh_to_m_s(speed_kmh),

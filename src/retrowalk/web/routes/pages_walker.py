@@ -13,7 +13,7 @@ from starlette.responses import Response
 from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
 from retrowalk.domain.prescription import WEEKS
 from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES, allowed_text
-from retrowalk.domain.validation import MINUTES
+from retrowalk.domain.units import format_minutes_seconds
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
 from retrowalk.formats.codec import encode
 from retrowalk.services import (
@@ -307,7 +307,7 @@ def _log_defaults(web: Any, walker_id: str) -> dict[str, Any]:
     if target is not None:
         values.update(
             modality=target.modality.value,
-            minutes=f"{target.duration_s / 60:g}",
+            minutes=format_minutes_seconds(target.duration_s),
             speed_kmh="" if target.speed_m_s is None else f"{target.speed_m_s * 3.6:.1f}",
             incline_pct=f"{target.incline_pct:g}",
             load_kg=""
@@ -326,7 +326,12 @@ def _log_page(
     *,
     editing: Any = None,
 ) -> Response:
-    values = {"form": form, "errors": errors, "minutes_range": MINUTES, "editing": editing}
+    values = {
+        "form": form,
+        "errors": errors,
+        "duration_allowed": forms.DURATION_ALLOWED,
+        "editing": editing,
+    }
     return auth.context(request).render(request, "log.html", values, status=status)
 
 
@@ -337,7 +342,7 @@ def _session_form(stored: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "performed_at": s.performed_at.strftime("%Y-%m-%dT%H:%M"),
         "utc_offset_min": "" if offset is None else str(int(offset.total_seconds() // 60)),
-        "minutes": f"{s.duration_s / 60:g}",
+        "minutes": format_minutes_seconds(s.duration_s),
         "modality": s.modality.value,
         "speed_kmh": "" if s.speed_m_s is None else f"{s.speed_m_s * 3.6:.1f}",
         "incline_pct": f"{s.incline_pct:g}",
@@ -371,7 +376,7 @@ def edit_session(request: Request, actor: Actor, session_id: str, form: Form) ->
     values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
     try:
         version = forms.required_integer(form, "version", allowed=programs.VERSION)
-        session = forms.logged_session(form, web.now())
+        session = forms.logged_session(form, web.now(), shown_s=stored.session.duration_s)
         records.edit_session(
             web.services.uow,
             walker_id,
