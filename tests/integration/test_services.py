@@ -10,6 +10,7 @@ never read a clock), so the dates below are fixed.
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.bootstrap import Services
+from retrowalk.domain import progression
 from retrowalk.domain.evidence import SOURCES
 from retrowalk.domain.models import (
     CheckIn,
@@ -34,7 +36,9 @@ from retrowalk.domain.models import (
     Verdict,
 )
 from retrowalk.domain.outcomes import KOOS12_ITEMS, BackwardWalkPopulation
+from retrowalk.domain.progression_window import cutoff_day
 from retrowalk.errors import Conflict, InvalidInput, NotFound
+from retrowalk.services.sessions import RECENT_SESSIONS
 from retrowalk.services.views import CheckInResult, Enrolment, LogResult
 from retrowalk.store.tables import (
     CheckInRow,
@@ -45,7 +49,7 @@ from retrowalk.store.tables import (
     SessionLogRow,
     WalkerRow,
 )
-from retrowalk.store.unit_of_work import close_store, open_store
+from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday morning: enrolment
 ROWS = {
@@ -530,3 +534,45 @@ def test_several_walkers_are_told_apart_by_name(env: Env) -> None:
     assert env.services.plan("Bob", now=T0).display_name == "Bob"
     with pytest.raises(NotFound, match="Cleo"):
         env.services.plan("Cleo", now=T0)
+
+
+# --- long histories: decided on their recent end ----------------------------------------------
+
+
+def test_a_long_history_is_decided_as_on_the_whole_history(env: Env) -> None:
+    """Ten months of sessions with check-ins, up to the ceiling and a stretch there: every
+    decision taken while logging (the store reads the recent sessions first,
+    ``RECENT_SESSIONS``) is ``progression.decide`` on everything; the recent end was enough for
+    most of them, and the whole history was read when it was not (a regression after weeks at
+    the ceiling: which variable was raised last lies further back)."""
+    enrol(env)
+    rng = random.Random(11)
+    taken = {"recent end": 0, "whole history": 0}
+    for day in range(0, 300, 2):
+        before = env.services.current_target(None)
+        assert before is not None
+        result = log(
+            env,
+            day,
+            duration_s=before.duration_s - (90.0 if rng.random() < 0.05 else 0.0),
+            pain=rng.choice([0, 1, 1, 2, 2] * 6 + [3, 4, 6]),
+            speed_m_s=before.speed_m_s,
+        )
+        with UnitOfWork(env.factory, read_only=True) as work:
+            walker_id = work.walkers.default().id
+            sessions = work.sessions.history(walker_id)
+            checkins = work.checkins.history(walker_id)
+            recent, complete = work.sessions.recent(walker_id, RECENT_SESSIONS)
+            recent_checkins = work.checkins.recent(walker_id, after=cutoff_day(recent))
+        expected = progression.decide(
+            before, sessions, checkins, goal=Goal.KNEE_PAIN, body_mass_kg=72.0
+        )
+        assert result.decision == expected
+        if not complete:
+            found = progression.decide_recent(
+                before, recent, recent_checkins, goal=Goal.KNEE_PAIN, body_mass_kg=72.0
+            )
+            taken["recent end" if found is not None else "whole history"] += 1
+        checkin(env, day + 1, rng.choice([3, 4, 4, 4, 4, 4, 5]))
+    assert taken["recent end"] >= 60
+    assert taken["whole history"] >= 1

@@ -120,6 +120,44 @@ def test_checkin_history_is_the_list_of_checkins(uow: Callable[..., UnitOfWork])
     assert [c.on for c in light] == [date(2026, 3, 3), date(2026, 3, 4)]
 
 
+def test_recent_sessions_are_the_end_of_the_history(uow: Callable[..., UnitOfWork]) -> None:
+    walker_id = _walker(uow)
+    with uow() as work:
+        for day in (3, 1, 2, 5, 4):
+            work.sessions.add(walker_id, _session(T0 + timedelta(days=day), rpe=day))
+        gone = work.sessions.add(walker_id, _session(T0 + timedelta(days=9)))
+        work.sessions.delete(gone.id, expected_version=1)
+        work.commit()
+    with uow(read_only=True) as work:
+        history = work.sessions.history(walker_id)
+        last_two = work.sessions.recent(walker_id, 2)
+        all_five = work.sessions.recent(walker_id, 5)
+        more = work.sessions.recent(walker_id, 8)
+    assert last_two == (history[-2:], False)
+    assert [s.rpe for s in last_two[0]] == [4, 5]
+    assert all_five == (history, True)
+    assert more == (history, True)
+
+
+def test_recent_checkins_are_those_after_a_day_else_the_latest(
+    uow: Callable[..., UnitOfWork],
+) -> None:
+    walker_id = _walker(uow)
+    with uow() as work:
+        for day in (4, 2, 9, 6):
+            work.checkins.add(walker_id, CheckIn(date(2026, 3, day), day % 3, 1, swelling=day == 9))
+        work.commit()
+    with uow(read_only=True) as work:
+        history = work.checkins.history(walker_id)
+        after_5 = work.checkins.recent(walker_id, after=date(2026, 3, 5))
+        after_9 = work.checkins.recent(walker_id, after=date(2026, 3, 9))
+        nothing = work.checkins.recent(_walker(uow), after=date(2026, 3, 1))
+    assert after_5 == history[-2:]
+    assert [c.on.day for c in after_5] == [6, 9]
+    assert after_9 == history[-1:] and after_9[0].swelling
+    assert nothing == []
+
+
 def test_a_walker_without_sessions_has_no_latest_session(uow: Callable[..., UnitOfWork]) -> None:
     walker_id = _walker(uow)
     with uow(read_only=True) as work:

@@ -28,6 +28,7 @@ from retrowalk.domain.models import (
     Reason,
     SessionTarget,
 )
+from retrowalk.domain.progression_window import cutoff_day
 from retrowalk.domain.validation import validate_checkin, validate_logged_session
 from retrowalk.errors import Conflict, NotFound
 from retrowalk.services.authorization import check as check_permission
@@ -78,14 +79,28 @@ def _history(work: UnitOfWork, walker_id: str) -> tuple[list[LoggedSession], lis
     return work.sessions.history(walker_id), work.checkins.history(walker_id)
 
 
+RECENT_SESSIONS = 21
+"""Sessions read first for a decision (three weeks of daily sessions, seven of three a week);
+the whole history is read only when ``progression.decide_recent`` says they are not enough."""
+
+
 def _decide(work: UnitOfWork, walker: Walker, stored: AnyProgram) -> Decision:
-    sessions, checkins = _history(work, walker.id)
+    target, goal, body_mass_kg = _target(stored), stored.goal, walker.profile.body_mass_kg
+    recent, complete = work.sessions.recent(walker.id, RECENT_SESSIONS)
+    if not complete:
+        checkins = work.checkins.recent(walker.id, after=cutoff_day(recent))
+        found = progression.decide_recent(
+            target, recent, checkins, goal=goal, body_mass_kg=body_mass_kg
+        )
+        if found is not None:
+            return found
+    sessions = recent if complete else work.sessions.history(walker.id)
     return progression.decide(
-        _target(stored),
+        target,
         sessions,
-        checkins,
-        goal=stored.goal,
-        body_mass_kg=walker.profile.body_mass_kg,
+        work.checkins.history(walker.id),
+        goal=goal,
+        body_mass_kg=body_mass_kg,
     )
 
 

@@ -6,7 +6,7 @@ import builtins
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from retrowalk.domain.models import CheckIn, Decision, OutcomeKind, OutcomeResult, Reason
 from retrowalk.errors import InvalidInput, NotFound
@@ -70,6 +70,20 @@ class CheckInRepository(Repository):
     def history(self, walker_id: str) -> builtins.list[CheckIn]:
         """The walker's check-ins in date order, without their records (one light query:
         what a decision reads)."""
+        return self._light(walker_id)
+
+    def recent(self, walker_id: str, *, after: date) -> builtins.list[CheckIn]:
+        """``history`` from the day after ``after`` on; when there is none, the latest
+        check-in alone (what ``progression.decide_recent`` needs besides the sessions)."""
+        found = self._light(walker_id, CheckInRow.on_date > after)
+        if found:
+            return found
+        latest = self._session.scalar(
+            select(func.max(CheckInRow.on_date)).where(CheckInRow.walker_id == walker_id)
+        )
+        return [] if latest is None else self._light(walker_id, CheckInRow.on_date == latest)
+
+    def _light(self, walker_id: str, *conditions: Any) -> builtins.list[CheckIn]:
         statement = (
             select(
                 CheckInRow.on_date,
@@ -78,7 +92,7 @@ class CheckInRepository(Repository):
                 CheckInRow.swelling,
                 CheckInRow.giving_way,
             )
-            .where(CheckInRow.walker_id == walker_id)
+            .where(CheckInRow.walker_id == walker_id, *conditions)
             .order_by(CheckInRow.on_date)
         )
         return [CheckIn(*values) for values in self._session.execute(statement)]

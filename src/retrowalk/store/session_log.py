@@ -233,6 +233,23 @@ class SessionLogRepository(Repository):
         )
         return [_logged_values(tuple(values)) for values in self._session.execute(statement)]
 
+    def recent(self, walker_id: str, count: int) -> tuple[builtins.list[LoggedSession], bool]:
+        """The walker's latest ``count`` sessions in ``history`` order, and whether they are
+        all of them (one query of at most ``count + 1`` rows)."""
+        statement = (
+            select(*_HISTORY_COLUMNS)
+            .where(SessionLogRow.walker_id == walker_id, SessionLogRow.deleted_at.is_(None))
+            .order_by(
+                SessionLogRow.performed_at.desc(),
+                SessionLogRow.created_at.desc(),
+                SessionLogRow.id.desc(),
+            )
+            .limit(count + 1)
+        )
+        rows = self._session.execute(statement).all()
+        complete = len(rows) <= count
+        return [_logged_values(tuple(values)) for values in reversed(rows[:count])], complete
+
     def latest_id(self, walker_id: str) -> str | None:
         """The id of the walker's latest session (``list(newest_first=True, limit=1)``)."""
         statement = (
