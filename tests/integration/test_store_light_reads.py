@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.domain.models import (
@@ -262,3 +263,52 @@ def test_a_writer_does_not_wait_for_its_own_turn(sqlite_url: str) -> None:
 def test_only_sqlite_files_take_turns() -> None:
     for url in ("sqlite://", "postgresql+psycopg://u@127.0.0.1/test"):
         assert type(writer_turn(normalise_url(url))).__name__ == "nullcontext"
+
+
+# --- the partial index of sessions awaiting a direction answer (SQLite's planner) ----------------
+
+
+def _plans_of(factory: sessionmaker[Session], read: Callable[[UnitOfWork], object]) -> list[str]:
+    """SQLite's query plan of every statement ``read`` sends that looks for unconfirmed
+    directions."""
+    engine = factory.kw["bind"]
+    sent: list[tuple[str, object]] = []
+
+    def keep(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        if "direction_unconfirmed" in statement:
+            sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with UnitOfWork(factory, read_only=True) as work:
+            read(work)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert sent, "no statement looked for unconfirmed directions"
+    with engine.connect() as connection:
+        return [
+            " | ".join(
+                row[-1]
+                for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)  # type: ignore[arg-type]
+            )
+            for sql, params in sent
+        ]
+
+
+def test_unconfirmed_directions_are_found_on_the_partial_index(sqlite_url: str) -> None:
+    factory = open_store(sqlite_url)
+    try:
+        walker_id = _walker(lambda **kw: UnitOfWork(factory, **kw))
+        with UnitOfWork(factory) as work:  # a few weeks of sessions, none awaiting an answer
+            for day in range(30):
+                work.sessions.add(walker_id, _session(T0 + timedelta(days=day)))
+            work.commit()
+        plans = _plans_of(factory, lambda work: work.care.overview(None, since=T0))
+        plans += _plans_of(factory, lambda work: work.sessions.awaiting_direction(walker_id))
+    finally:
+        close_store(factory)
+    assert len(plans) == 2
+    for plan in plans:
+        assert "USING INDEX ix_session_log_direction_unconfirmed" in plan, plan

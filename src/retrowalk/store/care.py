@@ -21,6 +21,7 @@ from retrowalk.store._base import Repository, aware, new_id
 from retrowalk.store.accounts_tables import InvitationRow, ProgramResumeRow, TherapistPatientRow
 from retrowalk.store.records import ProgramStatus
 from retrowalk.store.tables import (
+    AWAITING_DIRECTION,
     CheckInRow,
     DecisionRow,
     OutcomeTestRow,
@@ -322,7 +323,7 @@ class CareRepository(Repository):
             select(SessionLogRow.walker_id, SessionLogRow.performed_at)
             .where(
                 SessionLogRow.walker_id.in_(scope),
-                SessionLogRow.direction_unconfirmed,  # on the partial index
+                AWAITING_DIRECTION,  # on the partial index
                 SessionLogRow.deleted_at.is_(None),
             )
             .order_by(SessionLogRow.performed_at)

@@ -27,7 +27,7 @@ from retrowalk.errors import Conflict, NotFound
 from retrowalk.formats.codec import decode, encode, encode_value
 from retrowalk.store._base import Repository, aware, checked_id, new_id, page
 from retrowalk.store.records import SessionRevision, SessionSource, StoredSession
-from retrowalk.store.tables import SessionLogRevisionRow, SessionLogRow
+from retrowalk.store.tables import AWAITING_DIRECTION, SessionLogRevisionRow, SessionLogRow
 
 # LoggedSession fields stored in columns of the same name (performed_at is handled apart).
 _COLUMNS = (
@@ -268,16 +268,13 @@ class SessionLogRepository(Repository):
     def awaiting_direction(self, walker_id: str) -> builtins.list[StoredSession]:
         """Sessions whose declared direction the sensor contradicted and the walker has not
         confirmed yet (oldest first)."""
-        statement = (
-            select(SessionLogRow)
-            .where(
-                SessionLogRow.walker_id == walker_id,
-                SessionLogRow.direction_unconfirmed,  # as the partial index says it
-                SessionLogRow.deleted_at.is_(None),
-            )
-            .order_by(SessionLogRow.performed_at, SessionLogRow.id)
+        statement = select(SessionLogRow).where(
+            SessionLogRow.walker_id == walker_id,
+            AWAITING_DIRECTION,  # on the partial index; sorted here, or the planner would
+            SessionLogRow.deleted_at.is_(None),  # rather walk every session in time order
         )
-        return [_stored(row) for row in self._session.scalars(statement)]
+        rows = sorted(self._session.scalars(statement), key=lambda r: (r.performed_at, r.id))
+        return [_stored(row) for row in rows]
 
     def count(self, walker_id: str, *, include_deleted: bool = False) -> int:
         statement = (

@@ -220,6 +220,12 @@ class SessionLogRow(Base):
     deleted_at: Mapped[datetime | None]
 
 
+AWAITING_DIRECTION = text("session_log.direction_unconfirmed")
+"""``direction_unconfirmed`` as a bare condition, as the partial index states it: SQLAlchemy
+writes the column as ``direction_unconfirmed = 1`` on SQLite (no native booleans), which
+SQLite's planner does not match with the index's ``WHERE direction_unconfirmed``."""
+
+
 class SessionLogRevisionRow(Base):
     """The state of a logged session before an edit or a deletion (``version`` is that state's)."""
 
