@@ -562,7 +562,7 @@ def test_a_long_history_is_decided_as_on_the_whole_history(env: Env) -> None:
             walker_id = work.walkers.default().id
             sessions = work.sessions.history(walker_id)
             checkins = work.checkins.history(walker_id)
-            recent, complete = work.sessions.recent(walker_id, RECENT_SESSIONS)
+            recent, complete, _ = work.sessions.recent(walker_id, RECENT_SESSIONS)
             recent_checkins = work.checkins.recent(walker_id, after=cutoff_day(recent))
         expected = progression.decide(
             before, sessions, checkins, goal=Goal.KNEE_PAIN, body_mass_kg=72.0

@@ -134,10 +134,15 @@ def test_recent_sessions_are_the_end_of_the_history(uow: Callable[..., UnitOfWor
         last_two = work.sessions.recent(walker_id, 2)
         all_five = work.sessions.recent(walker_id, 5)
         more = work.sessions.recent(walker_id, 8)
-    assert last_two == (history[-2:], False)
-    assert [s.rpe for s in last_two[0]] == [4, 5]
-    assert all_five == (history, True)
-    assert more == (history, True)
+        work_latest = work.sessions.latest_id(walker_id)
+        nobody = work.sessions.recent(_walker(uow), 3)
+    assert nobody == ([], True, None)
+    assert work_latest is not None
+    latest = work_latest
+    assert last_two == (history[-2:], False, latest)
+    assert [s.rpe for s in last_two.sessions] == [4, 5]
+    assert all_five == (history, True, latest)
+    assert more == (history, True, latest)
 
 
 def test_recent_checkins_are_those_after_a_day_else_the_latest(

@@ -85,23 +85,30 @@ the whole history is read only when ``progression.decide_recent`` says they are 
 
 
 def _decide(work: UnitOfWork, walker: Walker, stored: AnyProgram) -> Decision:
+    return _decide_latest(work, walker, stored)[0]
+
+
+def _decide_latest(
+    work: UnitOfWork, walker: Walker, stored: AnyProgram
+) -> tuple[Decision, str | None]:
+    """The decision, and the id of the latest session (the one it is about)."""
     target, goal, body_mass_kg = _target(stored), stored.goal, walker.profile.body_mass_kg
-    recent, complete = work.sessions.recent(walker.id, RECENT_SESSIONS)
-    if not complete:
-        checkins = work.checkins.recent(walker.id, after=cutoff_day(recent))
+    recent = work.sessions.recent(walker.id, RECENT_SESSIONS)
+    if not recent.complete:
+        checkins = work.checkins.recent(walker.id, after=cutoff_day(recent.sessions))
         found = progression.decide_recent(
-            target, recent, checkins, goal=goal, body_mass_kg=body_mass_kg
+            target, recent.sessions, checkins, goal=goal, body_mass_kg=body_mass_kg
         )
         if found is not None:
-            return found
-    sessions = recent if complete else work.sessions.history(walker.id)
-    return progression.decide(
+            return found, recent.latest_id
+    decision = progression.decide(
         target,
-        sessions,
+        recent.sessions if recent.complete else work.sessions.history(walker.id),
         work.checkins.history(walker.id),
         goal=goal,
         body_mass_kg=body_mass_kg,
     )
+    return decision, recent.latest_id
 
 
 RESUMED = "resume-cleared"
@@ -141,8 +148,7 @@ def decide_and_apply(
     work: UnitOfWork, walker: Walker, stored: AnyProgram, now: datetime
 ) -> Decision:
     """Decide, record the decision, and move the program's target (once per session)."""
-    decision = _decide(work, walker, stored)
-    session_id = _latest_session_id(work, walker.id)
+    decision, session_id = _decide_latest(work, walker, stored)
     if decision.kind is DecisionKind.STOP and _cleared_by_resume(work, walker.id, decision):
         decision = _hold(
             stored,

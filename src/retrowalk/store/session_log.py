@@ -18,7 +18,7 @@ import builtins
 import dataclasses
 from datetime import datetime, timedelta, timezone
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
@@ -103,6 +103,14 @@ def _stored(row: SessionLogRow) -> StoredSession:
         deleted_at=row.deleted_at,
         details=dict(row.details),
     )
+
+
+class RecentSessions(NamedTuple):
+    """The end of a walker's history (``SessionLogRepository.recent``)."""
+
+    sessions: builtins.list[LoggedSession]
+    complete: bool
+    latest_id: str | None
 
 
 class SessionLogRepository(Repository):
@@ -233,11 +241,11 @@ class SessionLogRepository(Repository):
         )
         return [_logged_values(tuple(values)) for values in self._session.execute(statement)]
 
-    def recent(self, walker_id: str, count: int) -> tuple[builtins.list[LoggedSession], bool]:
-        """The walker's latest ``count`` sessions in ``history`` order, and whether they are
-        all of them (one query of at most ``count + 1`` rows)."""
+    def recent(self, walker_id: str, count: int) -> RecentSessions:
+        """The walker's latest ``count`` sessions in ``history`` order, whether they are all
+        of them, and the latest one's id (one query of at most ``count + 1`` rows)."""
         statement = (
-            select(*_HISTORY_COLUMNS)
+            select(SessionLogRow.id, *_HISTORY_COLUMNS)
             .where(SessionLogRow.walker_id == walker_id, SessionLogRow.deleted_at.is_(None))
             .order_by(
                 SessionLogRow.performed_at.desc(),
@@ -247,8 +255,11 @@ class SessionLogRepository(Repository):
             .limit(count + 1)
         )
         rows = self._session.execute(statement).all()
-        complete = len(rows) <= count
-        return [_logged_values(tuple(values)) for values in reversed(rows[:count])], complete
+        return RecentSessions(
+            [_logged_values(tuple(values[1:])) for values in reversed(rows[:count])],
+            complete=len(rows) <= count,
+            latest_id=rows[0][0] if rows else None,
+        )
 
     def latest_id(self, walker_id: str) -> str | None:
         """The id of the walker's latest session (``list(newest_first=True, limit=1)``)."""
