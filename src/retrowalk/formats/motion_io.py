@@ -75,9 +75,9 @@ class _CountingReader(io.RawIOBase):
         return self.read(-1)
 
     def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
+        # straight into the caller's buffer (a file's and a zip member's own readinto): no
+        # bytes object per block to copy from
+        n = self._raw.readinto(buffer) or 0
         self._count(n)
         return n
 
@@ -114,8 +114,14 @@ class Source:
         return _CountingReader(member, progress, archive)
 
     def head(self, n_bytes: int = HEAD_BYTES) -> bytes:
-        with self.open() as stream:
-            return stream.read(n_bytes)
+        """The first ``n_bytes`` (fewer in a shorter file), read without a buffer in between
+        (a buffered stream would read a whole megabyte for a few kilobytes of head)."""
+        parts: list[bytes] = []
+        with self.open_raw() as stream:
+            while n_bytes > 0 and (part := stream.read(n_bytes)):
+                parts.append(part)
+                n_bytes -= len(part)
+        return b"".join(parts)
 
 
 @dataclass(frozen=True)
