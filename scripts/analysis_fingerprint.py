@@ -123,7 +123,13 @@ def write_layouts(rec: MotionRecording, folder: Path) -> dict[str, Path]:
     for name, (times, xyz) in streams.items():
         time_ns = EPOCH_START_NS + np.round(times * 1e9).astype(np.int64)
         table = pa.table(
-            {"time": time_ns, "seconds_elapsed": times, "z": xyz[:, 2], "y": xyz[:, 1], "x": xyz[:, 0]}
+            {
+                "time": time_ns,
+                "seconds_elapsed": times,
+                "z": xyz[:, 2],
+                "y": xyz[:, 1],
+                "x": xyz[:, 0],
+            }
         )
         pacsv.write_csv(table, logger / f"{name}.csv", write_options=options)
     return {"generic-csv": generic, "sensor-logger": logger}

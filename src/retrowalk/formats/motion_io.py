@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
@@ -53,7 +53,10 @@ class _CountingReader(io.RawIOBase):
     """
 
     def __init__(
-        self, raw: IO[bytes], progress: Progress | None, archive: zipfile.ZipFile | None = None
+        self,
+        raw: io.RawIOBase | io.BufferedIOBase,
+        progress: Progress | None,
+        archive: zipfile.ZipFile | None = None,
     ) -> None:
         self._raw = raw
         self._progress = progress
@@ -110,7 +113,7 @@ class Source:
             return _CountingReader(raw, progress)
         assert self.zip_path is not None and self.member is not None
         archive = zipfile.ZipFile(self.zip_path)
-        member = archive.open(self.member)
+        member = cast(io.BufferedIOBase, archive.open(self.member))  # a ZipExtFile
         return _CountingReader(member, progress, archive)
 
     def head(self, n_bytes: int = HEAD_BYTES) -> bytes:
