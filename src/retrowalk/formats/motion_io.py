@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
@@ -53,7 +53,10 @@ class _CountingReader(io.RawIOBase):
     """
 
     def __init__(
-        self, raw: IO[bytes], progress: Progress | None, archive: zipfile.ZipFile | None = None
+        self,
+        raw: io.RawIOBase | io.BufferedIOBase,
+        progress: Progress | None,
+        archive: zipfile.ZipFile | None = None,
     ) -> None:
         self._raw = raw
         self._progress = progress
@@ -75,9 +78,9 @@ class _CountingReader(io.RawIOBase):
         return self.read(-1)
 
     def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
+        # straight into the caller's buffer (a file's and a zip member's own readinto): no
+        # bytes object per block to copy from
+        n = self._raw.readinto(buffer) or 0
         self._count(n)
         return n
 
@@ -110,12 +113,18 @@ class Source:
             return _CountingReader(raw, progress)
         assert self.zip_path is not None and self.member is not None
         archive = zipfile.ZipFile(self.zip_path)
-        member = archive.open(self.member)
+        member = cast(io.BufferedIOBase, archive.open(self.member))  # a ZipExtFile
         return _CountingReader(member, progress, archive)
 
     def head(self, n_bytes: int = HEAD_BYTES) -> bytes:
-        with self.open() as stream:
-            return stream.read(n_bytes)
+        """The first ``n_bytes`` (fewer in a shorter file), read without a buffer in between
+        (a buffered stream would read a whole megabyte for a few kilobytes of head)."""
+        parts: list[bytes] = []
+        with self.open_raw() as stream:
+            while n_bytes > 0 and (part := stream.read(n_bytes)):
+                parts.append(part)
+                n_bytes -= len(part)
+        return b"".join(parts)
 
 
 @dataclass(frozen=True)

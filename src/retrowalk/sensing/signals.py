@@ -115,12 +115,19 @@ def window_step_periods(
     frames = np.lib.stride_tricks.sliding_window_view(x, win)[::hop]
     start = np.arange(frames.shape[0], dtype=np.intp) * hop
     n_fft = scipy.fft.next_fast_len(win + max_lag + 1, real=True)
-    # Zero-padded, mean-removed windows in single precision (plenty for a correlation).
+    # Zero-padded, mean-removed windows in single precision (plenty for a correlation). The
+    # difference is written straight into the padded array (rounded to single precision there,
+    # as an assignment would) and each large array is dropped once used: no float64 copy of
+    # the windows, and about half the memory at the peak (fewer fresh pages to fault in).
     padded = np.zeros((frames.shape[0], n_fft), dtype=np.float32)
-    padded[:, :win] = frames - frames.mean(axis=1, keepdims=True)
+    np.subtract(frames, frames.mean(axis=1, keepdims=True), out=padded[:, :win])
     spec = scipy.fft.rfft(padded, axis=1)
-    power = spec.real**2 + spec.imag**2
+    del padded
+    power = np.square(spec.real)
+    power += np.square(spec.imag)
+    del spec
     ac = scipy.fft.irfft(power, n_fft, axis=1)[:, : max_lag + 2].astype(np.float64)
+    del power
     energy = ac[:, 0].copy()
     rms = np.sqrt(energy / win)
     ac /= np.maximum(energy, 1e-12)[:, None]
