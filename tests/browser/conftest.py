@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from retrowalk.settings import DATABASE_FILE_NAME
 from tests.conftest import PG_URL, require_postgres
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class Server:
     base_url: str
     database: str  # "sqlite" or "postgresql"
     log_path: Path
+    database_url: str  # for a test that puts what no page can make in place (an import)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -123,7 +125,8 @@ def start_server(data_dir: Path, database: str, database_url: str | None) -> Ite
     log_path = data_dir.parent / f"server-{database}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", database, log_path)
+    url = database_url or f"sqlite:///{data_dir / DATABASE_FILE_NAME}"
+    server = Server(f"http://127.0.0.1:{port}", database, log_path, url)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while not _answers(server.url("/")):

@@ -4,18 +4,25 @@ A new walker signs up, screens step by step, sees the verdict with its reasons, 
 logs yesterday evening's session, checks in the next morning, sees the decision with its reason,
 logs today's session in a few actions and sees charts. The demo therapist sees the flagged
 patients and opens one. The walker's pages fit a 360 px screen, the log form can be done
-with the keyboard alone, and a session is corrected on a phone in minutes:seconds.
+with the keyboard alone, a session is corrected on a phone in minutes:seconds, and the pain of
+an imported recording is added on a phone without anything else of it changing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tests.browser.conftest import Tab
+from retrowalk.bootstrap import Services
+from retrowalk.domain.models import LoggedSession, Modality
+from retrowalk.services import records
+from retrowalk.store.records import SessionSource, StoredSession
+from retrowalk.store.unit_of_work import open_store
+from tests.browser.conftest import Server, Tab
 from tests.browser.steps import (
     DEMO_WALKER_PASSWORD,
     THERAPIST,
@@ -40,6 +47,8 @@ QUICK_LOG_MAX_S = 30.0
 PROGRESSING_WALKER = "patient1@demo.retrowalk"  # demo story "progressing"; only read here
 KEYBOARD_WALKER = "patient10@demo.retrowalk"  # another progressing one; this test logs for it
 CORRECTING_WALKER = "patient12@demo.retrowalk"  # one more; this test corrects one of its sessions
+IMPORTING_WALKER = "patient11@demo.retrowalk"  # one more; gets an imported recording to correct
+RECORDING_ZONE = timezone(timedelta(hours=5, minutes=30))  # not the browser's (UTC)
 
 
 def test_new_walker_screens_logs_checks_in_and_sees_the_decision_and_charts(
@@ -261,3 +270,93 @@ def test_a_walker_corrects_a_session_in_minutes_and_seconds_on_a_phone(open_tab:
     wait_for(tab, "/progress")
     expect(page.locator(".notice")).to_contain_text("is corrected")
     expect(page.locator("li", has_text="6 min 30 s").first).to_be_visible()
+
+
+def _imported_recording(server: Server, email: str) -> tuple[str, str]:
+    """An imported recording without pain for ``email``'s walker, put in the server's database
+    as the importer stores it (the web app has no import page): (walker id, session id)."""
+    services = Services(open_store(server.database_url))
+    try:
+        with services.uow() as work:
+            account = work.accounts.by_email(email)
+            assert account is not None and account.walker_id is not None
+            program = work.programs.current(account.walker_id)
+            assert program is not None
+            walked = (datetime.now(UTC) - timedelta(hours=3)).astimezone(RECORDING_ZONE)
+            recording = LoggedSession(
+                performed_at=walked.replace(second=37, microsecond=250_000),
+                modality=Modality.OVERGROUND,
+                duration_s=363.7,
+                pain_during_nprs=None,
+                pain_after_nprs=None,
+                speed_m_s=0.6,
+                distance_m=218.4,
+                notes="from the watch",
+            )
+            stored = work.sessions.add(
+                account.walker_id, recording, program_id=program.id, source=SessionSource.IMPORT
+            )
+            work.commit()
+        return account.walker_id, stored.id
+    finally:
+        services.close()
+
+
+def _stored(server: Server, walker_id: str, session_id: str) -> StoredSession:
+    services = Services(open_store(server.database_url))
+    try:
+        return records.get_session(services.uow, walker_id, session_id)
+    finally:
+        services.close()
+
+
+def test_a_walker_adds_the_pain_of_an_imported_recording_on_a_phone(open_tab: OpenTab) -> None:
+    tab = open_tab("phone")
+    page = tab.page
+    walker_id, session_id = _imported_recording(tab.server, IMPORTING_WALKER)
+    before = _stored(tab.server, walker_id, session_id)
+    sign_in(tab, IMPORTING_WALKER, DEMO_WALKER_PASSWORD, lands_on="/today")
+    tab.go(f"/sessions/{session_id}/edit")
+    during = page.get_by_role(
+        "checkbox", name="Not reported yet for the worst knee pain during the session"
+    )
+    after = page.get_by_role(
+        "checkbox", name="Not reported yet for the knee pain right after the session"
+    )
+    expect(during).to_be_checked()
+    expect(after).to_be_checked()
+    expect(page.locator("#pain_during_nprs-out")).to_have_text("not reported yet")
+    expect(page.locator("#pain_after_nprs-out")).to_have_text("not reported yet")
+    expect(page.get_by_label("When")).to_have_accessible_description(re.compile(r"UTC\+05:30"))
+    assert horizontal_overflow_px(tab) == 0
+    tab.screenshot("correct-imported-session")
+
+    # saved as shown: nothing changes (the browser's zone is not the recording's)
+    page.get_by_role("button", name="Save the correction").click()
+    wait_for(tab, "/progress")
+    expect(page.locator(".notice")).to_contain_text("Nothing was changed")
+    assert _stored(tab.server, walker_id, session_id) == before
+
+    # the pain during set with the keyboard: its box unticks; the pain after stays unreported
+    tab.go(f"/sessions/{session_id}/edit")
+    slider = page.get_by_role("slider", name="Worst knee pain DURING the session")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#pain_during_nprs-out")).to_have_text("3/10 (acceptable)")
+    expect(during).not_to_be_checked()
+    during.check()  # ticked again: back to unreported at 0
+    expect(page.locator("#pain_during_nprs-out")).to_have_text("not reported yet")
+    expect(slider).to_have_value("0")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    tab.screenshot("correct-imported-session-pain")
+    page.get_by_role("button", name="Save the correction").click()
+    wait_for(tab, "/progress")
+    expect(page.locator(".notice")).to_contain_text("is corrected")
+    corrected = _stored(tab.server, walker_id, session_id).session
+    assert dataclasses.asdict(corrected) == dataclasses.asdict(
+        dataclasses.replace(before.session, pain_during_nprs=3)
+    )
+    assert corrected.performed_at.utcoffset() == RECORDING_ZONE.utcoffset(None)

@@ -1,6 +1,7 @@
 """Issue 4 leftovers on SQLite and PostgreSQL: the walker's links only once a program exists,
 the KOOS-12 questionnaire page, and correcting a session (409 when it changed meanwhile; the
-duration shown and typed as minutes:seconds, an unchanged save keeping the stored seconds)."""
+duration shown and typed as minutes:seconds, a save keeping the stored seconds of a duration left
+as shown; test_web_correction_keeps has the other fields)."""
 
 from __future__ import annotations
 
@@ -147,8 +148,13 @@ def test_a_correction_shows_minutes_and_seconds_and_an_unchanged_save_keeps_the_
     shown = {**rendered_inputs(page), "modality": "treadmill", "notes": "from the watch"}
     assert shown["minutes"] == "6:04"
 
-    # saved as shown: the seconds stay exact (not 364, not 6.0667 min x 60)
-    assert web.post_form(path, shown).status_code == 303
+    # saved as shown: nothing changed, nothing stored
+    unchanged = web.post_form(path, shown)
+    assert unchanged.headers["location"] == "/progress?notice=unchanged"
+    assert records.get_session(web.services.uow, walker_id, session_id).version == 1
+    # another field corrected: the duration left as shown keeps its exact seconds (not 364,
+    # not 6.0667 min x 60)
+    assert web.post_form(path, {**shown, "notes": "from the watch, 2nd"}).status_code == 303
     kept = records.get_session(web.services.uow, walker_id, session_id)
     assert kept.version == 2 and kept.session.duration_s == IMPORTED_S
     shown["version"] = "2"

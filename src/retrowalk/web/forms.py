@@ -7,10 +7,10 @@ message beside that input.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from retrowalk.domain.models import (
     CheckIn,
@@ -29,6 +29,7 @@ from retrowalk.domain.validation import DURATION_S, LOAD_KG, MINUTES, SPEED_KMH,
 from retrowalk.errors import InvalidInput
 
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 Form = Mapping[str, Any]
 
 UTC_OFFSET_MIN = Range(-14 * 60, 14 * 60, "min", integer=True)
@@ -38,6 +39,15 @@ DURATION_ALLOWED = (
     f"{format_minutes_seconds(DURATION_S.high)} (such as 6:04), or minutes (such as 6.5)"
 )
 """The session durations the forms take, in the words the field's hint uses."""
+PAIN_FIELDS = ("pain_during_nprs", "pain_after_nprs")
+UNREPORTED_PAIN_AT = "0"
+"""Where the slider of a pain not reported yet rests (a slider has no empty position)."""
+SESSION_FLAGS = ("rails", "near_falls", "fell", "swelling", "giving_way", "chest_symptoms")
+
+
+def unreported(name: str) -> str:
+    """The name of the "not reported yet" checkbox beside the pain slider ``name``."""
+    return f"{name}_unreported"
 
 
 def _raw(form: Form, name: str) -> str:
@@ -120,6 +130,25 @@ def duration(form: Form, name: str, *, shown_s: float | None = None) -> float:
     if not DURATION_S.low <= seconds <= DURATION_S.high:
         raise InvalidInput(name, raw, DURATION_ALLOWED)
     return seconds
+
+
+def pain(form: Form, name: str, *, may_stay_unreported: bool = False) -> int | None:
+    """A pain score (a slider), required unless ``may_stay_unreported``: a session being
+    corrected whose pain is not reported yet (an imported recording) is shown with a ticked
+    "not reported yet" checkbox beside its slider, and stays unreported while that box is
+    ticked. The slider then rests at 0; one moved elsewhere with the box still ticked (a page
+    without its script, which unticks the box) is refused rather than guessed."""
+    if may_stay_unreported and checkbox(form, unreported(name)):
+        raw = _raw(form, name)
+        if raw not in ("", UNREPORTED_PAIN_AT):
+            raise InvalidInput(
+                name,
+                raw,
+                "untick 'not reported yet' to save this pain, or leave the slider at "
+                f"{UNREPORTED_PAIN_AT} to keep it unreported",
+            )
+        return None
+    return required_integer(form, name)
 
 
 def yes_no(form: Form, name: str) -> bool:
@@ -217,21 +246,86 @@ def screening_answers(form: Any) -> ScreeningAnswers:
     )
 
 
-def logged_session(form: Any, now: datetime, *, shown_s: float | None = None) -> LoggedSession:
-    """The log form (``shown_s``: the duration of the session being corrected, see
-    ``duration``)."""
-    speed_kmh = number(form, "speed_kmh", allowed=SPEED_KMH)
-    load_kg = number(form, "load_kg", allowed=LOAD_KG)
+def session_fields(session: LoggedSession) -> dict[str, str]:
+    """A stored session as the texts of the log form's fields, as a correction shows them: the
+    time in the session's own zone to the minute, the duration as minutes:seconds, the speed in
+    km/h to 0.1, a pain not reported yet as its ticked "not reported yet" box (``pain``).
+
+    ``logged_session(..., shown=session)`` keeps each stored value whose field still holds this
+    text, so the rounding of what is shown never reaches the stored session.
+    """
+    offset = session.performed_at.utcoffset()
+    values = {
+        "performed_at": session.performed_at.strftime("%Y-%m-%dT%H:%M"),
+        "utc_offset_min": "" if offset is None else str(int(offset.total_seconds() // 60)),
+        "minutes": format_minutes_seconds(session.duration_s),
+        "modality": Modality(session.modality).value,
+        "speed_kmh": "" if session.speed_m_s is None else f"{session.speed_m_s * 3.6:.1f}",
+        "incline_pct": f"{session.incline_pct:g}",
+        "load_kg": "" if session.load_kg is None else f"{session.load_kg:g}",
+        "rpe": "" if session.rpe is None else str(session.rpe),
+        "notes": session.notes,
+    }
+    for name in PAIN_FIELDS:
+        value = getattr(session, name)
+        values[name] = UNREPORTED_PAIN_AT if value is None else str(value)
+        values[unreported(name)] = "on" if value is None else ""
+    for flag in SESSION_FLAGS:
+        values[flag] = "on" if getattr(session, flag) else ""
+    return values
+
+
+def _same_text(submitted: str, shown: str) -> bool:
+    """Whether a field still holds the text it was shown with (browsers send a textarea's line
+    breaks as CR LF whatever it was filled in with)."""
+    return submitted.replace("\r\n", "\n") == shown.strip().replace("\r\n", "\n")
+
+
+def logged_session(
+    form: Any, now: datetime, *, shown: LoggedSession | None = None
+) -> LoggedSession:
+    """The log form; ``shown`` is the stored session a correction form was filled in with
+    (``session_fields``).
+
+    A correction keeps the stored value of every field that still holds the text it was shown
+    with: a form saved unchanged leaves an imported session's seconds (its time and duration),
+    its zone, its exact speed and incline, and its unreported pain as they were. The texts are
+    compared with the stored session's own rendering (the edit handler has just read it, and a
+    session changed meanwhile is refused by its version), so no hidden field is needed and the
+    values kept are never ones the browser sent. The distance, which the form does not show,
+    stays as stored.
+    """
+    texts = session_fields(shown) if shown is not None else {}
+
+    def kept(names: tuple[str, ...], attribute: str, read: Callable[[], T]) -> T:
+        if shown is not None and all(_same_text(_raw(form, n), texts[n]) for n in names):
+            return cast(T, getattr(shown, attribute))
+        return read()
+
+    def speed() -> float | None:
+        speed_kmh = number(form, "speed_kmh", allowed=SPEED_KMH)
+        return None if speed_kmh is None else kmh_to_m_s(speed_kmh)
+
     return LoggedSession(
-        performed_at=when(form, "performed_at", now),
+        performed_at=kept(
+            ("performed_at", "utc_offset_min"),
+            "performed_at",
+            lambda: when(form, "performed_at", now),
+        ),
         modality=choice(form, "modality", Modality),
-        duration_s=duration(form, "minutes", shown_s=shown_s),
-        pain_during_nprs=required_integer(form, "pain_during_nprs"),
-        pain_after_nprs=required_integer(form, "pain_after_nprs"),
-        speed_m_s=None if speed_kmh is None else kmh_to_m_s(speed_kmh),
-        distance_m=number(form, "distance_m"),
-        incline_pct=number(form, "incline_pct") or 0.0,
-        load_kg=load_kg,
+        duration_s=duration(form, "minutes", shown_s=None if shown is None else shown.duration_s),
+        pain_during_nprs=pain(
+            form, "pain_during_nprs", may_stay_unreported=_unreported(shown, "pain_during_nprs")
+        ),
+        pain_after_nprs=pain(
+            form, "pain_after_nprs", may_stay_unreported=_unreported(shown, "pain_after_nprs")
+        ),
+        speed_m_s=kept(("speed_kmh",), "speed_m_s", speed),
+        distance_m=shown.distance_m if shown is not None else number(form, "distance_m"),
+        incline_pct=kept(
+            ("incline_pct",), "incline_pct", lambda: number(form, "incline_pct") or 0.0
+        ),
+        load_kg=kept(("load_kg",), "load_kg", lambda: number(form, "load_kg", allowed=LOAD_KG)),
         rails=checkbox(form, "rails"),
         rpe=integer(form, "rpe"),
         near_falls=checkbox(form, "near_falls"),
@@ -239,8 +333,12 @@ def logged_session(form: Any, now: datetime, *, shown_s: float | None = None) ->
         swelling=checkbox(form, "swelling"),
         giving_way=checkbox(form, "giving_way"),
         chest_symptoms=checkbox(form, "chest_symptoms"),
-        notes=_raw(form, "notes"),
+        notes=kept(("notes",), "notes", lambda: _raw(form, "notes")),
     )
+
+
+def _unreported(shown: LoggedSession | None, name: str) -> bool:
+    return shown is not None and getattr(shown, name) is None
 
 
 def check_in(form: Any, today: date) -> CheckIn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from retrowalk.domain.models import Equipment, Goal, Place, StartMethod
+from retrowalk.domain.models import Equipment, Goal, LoggedSession, Place, StartMethod
 from retrowalk.domain.prescription import WEEKS
 from retrowalk.domain.screening import FORWARD_SPEED_KMH, RANGES, allowed_text
 from retrowalk.domain.units import format_minutes_seconds
@@ -331,31 +332,29 @@ def _log_page(
         "errors": errors,
         "duration_allowed": forms.DURATION_ALLOWED,
         "editing": editing,
+        "zone": "" if editing is None else _zone_text(editing.session.performed_at),
     }
     return auth.context(request).render(request, "log.html", values, status=status)
 
 
+def _zone_text(moment: datetime) -> str:
+    """A time's UTC offset as people read it: UTC, UTC+02:00, UTC-05:30."""
+    offset = moment.utcoffset()
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes > 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def _session_form(stored: Any) -> dict[str, Any]:
-    """A stored session as the log form's fields (times in the session's own zone)."""
-    s = stored.session
-    offset = s.performed_at.utcoffset()
-    values: dict[str, Any] = {
-        "performed_at": s.performed_at.strftime("%Y-%m-%dT%H:%M"),
-        "utc_offset_min": "" if offset is None else str(int(offset.total_seconds() // 60)),
-        "minutes": format_minutes_seconds(s.duration_s),
-        "modality": s.modality.value,
-        "speed_kmh": "" if s.speed_m_s is None else f"{s.speed_m_s * 3.6:.1f}",
-        "incline_pct": f"{s.incline_pct:g}",
-        "load_kg": "" if s.load_kg is None else f"{s.load_kg:g}",
-        "rpe": "" if s.rpe is None else str(s.rpe),
-        "pain_during_nprs": s.pain_during_nprs,
-        "pain_after_nprs": s.pain_after_nprs,
-        "notes": s.notes,
-        "version": str(stored.version),
-    }
-    for flag in ("rails", "near_falls", "fell", "swelling", "giving_way", "chest_symptoms"):
-        values[flag] = "on" if getattr(s, flag) else ""
-    return values
+    """A stored session as the log form's fields (``forms.session_fields``) and its version."""
+    return {**forms.session_fields(stored.session), "version": str(stored.version)}
+
+
+def _unchanged(stored: LoggedSession, session: LoggedSession) -> bool:
+    """The same session, in the same zone (equal datetimes may differ in their offset)."""
+    return session == stored and session.performed_at.utcoffset() == stored.performed_at.utcoffset()
 
 
 @router.get("/sessions/{session_id}/edit")
@@ -369,14 +368,18 @@ def edit_session_page(request: Request, actor: Actor, session_id: str) -> Respon
 @router.post("/sessions/{session_id}/edit")
 def edit_session(request: Request, actor: Actor, session_id: str, form: Form) -> Response:
     """Correct a logged session; a version changed meanwhile (another tab, the API) gets 409
-    and nothing is overwritten."""
+    and nothing is overwritten. Fields left as shown keep their stored values
+    (``forms.logged_session``); a form saved without any change stores nothing."""
     web = auth.context(request)
     walker_id = own_walker_id(actor)
     stored = records.get_session(web.services.uow, walker_id, session_id)
     values = {k: v for k, v in form.items() if k != auth.CSRF_FIELD}
     try:
         version = forms.required_integer(form, "version", allowed=programs.VERSION)
-        session = forms.logged_session(form, web.now(), shown_s=stored.session.duration_s)
+        session = forms.logged_session(form, web.now(), shown=stored.session)
+        if version == stored.version and _unchanged(stored.session, session):
+            # nothing to correct: no new version, no revision, no decision taken again
+            return see_other("/progress?notice=unchanged")
         records.edit_session(
             web.services.uow,
             walker_id,
@@ -468,7 +471,10 @@ def check_in(request: Request, actor: Actor, form: Form) -> Response:
     return see_other("/decision?after=check-in")
 
 
-PROGRESS_NOTICES = {"edited": "The session is corrected; its earlier state is kept."}
+PROGRESS_NOTICES = {
+    "edited": "The session is corrected; its earlier state is kept.",
+    "unchanged": "Nothing was changed, so the session stays as it was.",
+}
 
 
 @router.get("/progress")

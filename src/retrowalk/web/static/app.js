@@ -2,12 +2,15 @@
 (function () {
   "use strict";
 
-  // Minutes east of UTC, so times typed in the browser keep their zone.
+  // Minutes east of UTC, so times typed in the browser keep their zone (a new session only: a
+  // corrected one keeps its own zone, and its field carries no data-utc-offset).
   document.querySelectorAll("[data-utc-offset]").forEach(function (input) {
     input.value = String(-new Date().getTimezoneOffset());
   });
 
-  // Pain sliders: show the value with its zone label next to the slider.
+  // Pain sliders: show the value with its zone label next to the slider. A pain not reported
+  // yet (correcting an imported session) has a ticked box beside it: moving the slider reports
+  // the pain (unticks it); ticking it again puts the slider back to 0, unreported.
   var zones = [[0, 2, "safe"], [3, 5, "acceptable"], [6, 7, "too much"], [8, 10, "urgent"]];
   function zoneLabel(v) {
     for (var i = 0; i < zones.length; i++) {
@@ -17,12 +20,24 @@
   }
   document.querySelectorAll("input[type=range][data-pain-output]").forEach(function (slider) {
     var out = document.getElementById(slider.getAttribute("data-pain-output"));
+    var box = document.querySelector("[data-pain-unreported='" + slider.id + "']");
     function update() {
-      var text = slider.value + "/10 (" + zoneLabel(Number(slider.value)) + ")";
+      var text = box && box.checked
+        ? "not reported yet"
+        : slider.value + "/10 (" + zoneLabel(Number(slider.value)) + ")";
       if (out) { out.textContent = text; }
       slider.setAttribute("aria-valuetext", text);
     }
-    slider.addEventListener("input", update);
+    slider.addEventListener("input", function () {
+      if (box) { box.checked = false; }
+      update();
+    });
+    if (box) {
+      box.addEventListener("change", function () {
+        if (box.checked) { slider.value = "0"; }
+        update();
+      });
+    }
     update();
   });
 
