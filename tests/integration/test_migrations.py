@@ -48,6 +48,8 @@ TABLES = {
     "program_resume",
     # direction calibrations (revision 0004)
     "direction_calibration",
+    # the walkers' change counters (revision 0006)
+    "walker_stamp",
 }
 
 

@@ -8,6 +8,8 @@ last.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
@@ -42,17 +44,75 @@ class PatientRow:
     goal: str | None = None
 
 
+class OverviewCache:
+    """What ``CareRepository.overview`` last read for each therapist, reused while none of
+    their patients changed (every patient's ``walker_stamp`` counter, kept by database triggers,
+    is the same: one light query instead of the overview's eight) and the window only moved
+    forward (``PatientData.narrowed``). The flags are always computed afresh at ``now``. One per
+    process, shared by its threads; at most ``size`` therapists, least recently used out."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._entries: OrderedDict[str | None, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, scope: str | None, stamps: tuple[tuple[str, int], ...], since: datetime
+    ) -> list[PatientData] | None:
+        with self._lock:
+            entry = self._entries.get(scope)
+            if entry is None or entry.stamps != stamps or since < entry.since:
+                return None
+            self._entries.move_to_end(scope)
+        return [patient.narrowed(since) for patient in entry.patients]
+
+    def put(
+        self,
+        scope: str | None,
+        stamps: tuple[tuple[str, int], ...],
+        since: datetime,
+        patients: list[PatientData],
+    ) -> None:
+        with self._lock:
+            self._entries[scope] = _Entry(stamps, since, tuple(patients))
+            self._entries.move_to_end(scope)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stamps: tuple[tuple[str, int], ...]
+    since: datetime
+    patients: tuple[PatientData, ...]
+
+
 def patient_list(
-    uow: UowFactory, therapist: Actor, *, now: datetime, sort: str = "flags"
+    uow: UowFactory,
+    therapist: Actor,
+    *,
+    now: datetime,
+    sort: str = "flags",
+    cache: OverviewCache | None = None,
 ) -> list[PatientRow]:
-    """The patients of ``therapist`` (every walker for an admin) with their flags at ``now``."""
+    """The patients of ``therapist`` (every walker for an admin) with their flags at ``now``;
+    with a ``cache``, what was read for them is reused while none of them changed."""
     if not may_manage_patients(therapist):
         raise Forbidden("only a therapist sees a patient list")
     if sort not in SORTS:
         raise InvalidInput("sort", sort, ", ".join(SORTS))
     scope = None if therapist.role == Role.ADMIN else therapist.account_id
+    since = now - ADHERENCE_WINDOW
     with uow(read_only=True) as work:
-        patients = work.care.overview(scope, since=now - ADHERENCE_WINDOW)
+        if cache is None:
+            patients = work.care.overview(scope, since=since)
+        else:
+            stamps = work.care.stamps(scope)  # before the overview: a later change is seen
+            found = cache.get(scope, stamps, since)
+            if found is None:
+                found = work.care.overview(scope, since=since)
+                cache.put(scope, stamps, since, found)
+            patients = found
     rows = [_row(patient, now) for patient in patients]
     return sorted(rows, key=_SORT_KEYS[sort])
 

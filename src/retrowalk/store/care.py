@@ -8,7 +8,7 @@ clinic of a thousand patients with a year of sessions each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ from retrowalk.store.tables import (
     ProgramRow,
     SessionLogRow,
     WalkerRow,
+    WalkerStampRow,
 )
 
 
@@ -61,6 +62,15 @@ class PatientData:
     stops: tuple[tuple[datetime, Decision], ...] = field(default=())
     unconfirmed_directions: tuple[datetime, ...] = ()
     """When the sessions awaiting the walker's confirmation of their direction were walked."""
+
+    def narrowed(self, since: datetime) -> PatientData:
+        """What ``overview`` gives for a later ``since``, from what it gave for an earlier one
+        (the same conditions as its queries: sessions from ``since``, check-ins from its day)."""
+        return replace(
+            self,
+            recent_sessions=tuple(s for s in self.recent_sessions if s.performed_at >= since),
+            recent_checkins=tuple(c for c in self.recent_checkins if c.on >= since.date()),
+        )
 
 
 def _invitation(row: InvitationRow) -> StoredInvitation:
@@ -202,16 +212,23 @@ class CareRepository(Repository):
 
     # --- the patient list ---------------------------------------------------------------------
 
+    def stamps(self, therapist_account_id: str | None) -> tuple[tuple[str, int], ...]:
+        """Every patient of the therapist (None: every walker) with its change counter
+        (``walker_stamp``, kept by triggers), by walker id: while these are equal, ``overview``
+        reads the same (for the same or a later ``since``: see ``PatientData.narrowed``)."""
+        rows = self._session.execute(
+            select(WalkerStampRow.walker_id, WalkerStampRow.version)
+            .where(WalkerStampRow.walker_id.in_(_scope(therapist_account_id)))
+            .order_by(WalkerStampRow.walker_id)
+        ).all()
+        return tuple((walker_id, int(version)) for walker_id, version in rows)
+
     def overview(self, therapist_account_id: str | None, *, since: datetime) -> list[PatientData]:
         """Every patient of the therapist (None: every walker), with sessions and check-ins
         since ``since``, the falls and stop decisions of paused programs, the latest session
         and check-in, and the last resume."""
         since = aware("since", since)
-        scope: Any = select(WalkerRow.id)
-        if therapist_account_id is not None:
-            scope = select(TherapistPatientRow.walker_id).where(
-                TherapistPatientRow.therapist_account_id == therapist_account_id
-            )
+        scope = _scope(therapist_account_id)
         last_session = (
             select(SessionLogRow.performed_at)
             .where(SessionLogRow.walker_id == WalkerRow.id, SessionLogRow.deleted_at.is_(None))
@@ -368,6 +385,15 @@ class CareRepository(Repository):
             )
             for walker_id, made_at, reasons in rows
         ]
+
+
+def _scope(therapist_account_id: str | None) -> Any:
+    """The ids of the therapist's patients (None: of every walker), as a subquery."""
+    if therapist_account_id is None:
+        return select(WalkerRow.id)
+    return select(TherapistPatientRow.walker_id).where(
+        TherapistPatientRow.therapist_account_id == therapist_account_id
+    )
 
 
 T = TypeVar("T")

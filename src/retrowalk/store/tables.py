@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -126,6 +127,19 @@ class WalkerRow(Base):
     usual_pain_nprs: Mapped[int]
     goal: Mapped[str] = mapped_column(ENUM_VALUE)
     status: Mapped[str] = mapped_column(String(16))
+
+
+class WalkerStampRow(Base):
+    """A walker's change counter, kept by database triggers (migration 0006): it goes up with
+    every change to the walker row and to its sessions, check-ins, programs, resumes and
+    decisions. Never written by the application."""
+
+    __tablename__ = "walker_stamp"
+
+    walker_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("walker.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class ScreeningRow(Base):

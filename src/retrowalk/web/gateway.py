@@ -14,6 +14,7 @@ from retrowalk.domain.access import Actor, Permission, Role
 from retrowalk.errors import Forbidden, InvalidInput, NotFound
 from retrowalk.services import accounts
 from retrowalk.services.accounts import Invitation, PatientRow
+from retrowalk.services.patients import OverviewCache
 from retrowalk.services.uow import UowFactory
 
 ActorLike = Actor
@@ -28,6 +29,7 @@ PUBLIC_ROLES = (Role.WALKER.value, Role.THERAPIST.value)
 class AccountsGateway:
     def __init__(self, uow: UowFactory) -> None:
         self._uow = uow
+        self._overviews = OverviewCache()
 
     @classmethod
     def load(cls, uow: UowFactory) -> AccountsGateway:
@@ -109,7 +111,9 @@ class AccountsGateway:
     def patient_list(
         self, therapist: Actor, *, now: datetime, sort: str = "flags"
     ) -> list[PatientRow]:
-        return accounts.patient_list(self._uow, therapist, now=now, sort=sort)
+        return accounts.patient_list(
+            self._uow, therapist, now=now, sort=sort, cache=self._overviews
+        )
 
     def resume_program(self, actor: Actor, walker_id: str, *, now: datetime) -> bool:
         """Resume a paused program (``Permission.RESUME_PROGRAM``); False if it was not
