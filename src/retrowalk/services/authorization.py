@@ -12,6 +12,7 @@ from __future__ import annotations
 from retrowalk.domain.access import Actor, Permission, Role, may
 from retrowalk.errors import Forbidden, NotFound
 from retrowalk.services.uow import UowFactory
+from retrowalk.store.records import Walker
 from retrowalk.store.unit_of_work import UnitOfWork
 
 
@@ -39,14 +40,16 @@ def authorize_walker(
         check(work, actor, walker_id, permission)
 
 
-def check(work: UnitOfWork, actor: Actor, walker_id: str, permission: Permission) -> None:
-    """``authorize_walker`` inside an open unit of work."""
+def check(work: UnitOfWork, actor: Actor, walker_id: str, permission: Permission) -> Walker:
+    """``authorize_walker`` inside an open unit of work; the walker, once allowed (the use
+    case that follows needs not read it again)."""
     patients: frozenset[str] = frozenset()
     if actor.role == Role.THERAPIST and work.care.is_patient(actor.account_id, walker_id):
         patients = frozenset({walker_id})
-    if not may(actor, Permission.VIEW, walker_id, patients) or not work.care.walker_exists(
-        walker_id
-    ):
+    walker = (
+        work.walkers.find(walker_id) if may(actor, Permission.VIEW, walker_id, patients) else None
+    )
+    if walker is None:
         raise NotFound(f"walker {walker_id} not found")
     cared_for = True
     if actor.role == Role.WALKER and permission == Permission.RESUME_PROGRAM:
@@ -57,6 +60,7 @@ def check(work: UnitOfWork, actor: Actor, walker_id: str, permission: Permission
                 "your therapist resumes your program once you have been cleared; ask them"
             )
         raise Forbidden(f"a {actor.role.value} account may not {_what(permission)}")
+    return walker
 
 
 def _what(permission: Permission) -> str:

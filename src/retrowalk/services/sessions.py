@@ -203,16 +203,15 @@ def log_session(
 ) -> LogResult:
     validate_logged_session(session, now)
     with uow() as work:
-        saved, decision = _log(work, walker_ref, session, now)
+        saved, decision = _log(work, find_walker(work, walker_ref), session, now)
         work.commit()
     return LogResult(saved.id, session, decision)
 
 
 def _log(
-    work: UnitOfWork, walker_ref: str | None, session: LoggedSession, now: datetime
+    work: UnitOfWork, walker: Walker, session: LoggedSession, now: datetime
 ) -> tuple[StoredSession, Decision]:
     """Store a validated session under the current program and take the next decision."""
-    walker = find_walker(work, walker_ref)
     stored = require_state(work, walker)
     saved = work.sessions.add(walker.id, session, program_id=stored.id, created_at=now)
     return saved, decide_and_apply(work, walker, stored, now)
@@ -225,9 +224,9 @@ def log_session_as(
     as ``authorization.authorize_walker`` does) in one unit of work, answering the session as
     stored (what ``records.get_session`` would read back) without reading it back."""
     with uow() as work:
-        check_permission(work, actor, walker_id, Permission.RECORD)
+        walker = check_permission(work, actor, walker_id, Permission.RECORD)
         validate_logged_session(session, now)
-        saved, decision = _log(work, walker_id, session, now)
+        saved, decision = _log(work, walker, session, now)
         work.commit()
     return SessionLogged(_as_read_back(saved), decision)
 

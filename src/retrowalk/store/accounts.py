@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from retrowalk.domain.access import LoginAttempt, Role
 from retrowalk.errors import NotFound
@@ -55,6 +55,13 @@ def _account(row: AccountRow) -> Account:
         created_at=row.created_at,
         password_hash=row.password_hash,
     )
+
+
+_API_TOKEN = (  # built once: every API request reads its token
+    select(ApiTokenRow, AccountRow)
+    .join(AccountRow, AccountRow.id == ApiTokenRow.account_id)
+    .where(ApiTokenRow.token_sha256 == bindparam("token_sha256"))
+)
 
 
 class AccountRepository(Repository):
@@ -173,12 +180,7 @@ class AccountRepository(Repository):
             self._session.add(row)
 
     def api_token(self, token_sha256: str) -> Credential | None:
-        statement = (
-            select(ApiTokenRow, AccountRow)
-            .join(AccountRow, AccountRow.id == ApiTokenRow.account_id)
-            .where(ApiTokenRow.token_sha256 == token_sha256)
-        )
-        found = self._session.execute(statement).first()
+        found = self._session.execute(_API_TOKEN, {"token_sha256": token_sha256}).first()
         if found is None:
             return None
         token, account = found

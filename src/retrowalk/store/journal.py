@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import builtins
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select
 
 from retrowalk.domain.models import CheckIn, Decision, OutcomeKind, OutcomeResult, Reason
 from retrowalk.errors import InvalidInput, NotFound
@@ -16,6 +16,28 @@ from retrowalk.store.records import StoredCheckIn, StoredDecision, StoredOutcome
 from retrowalk.store.tables import CheckInRow, DecisionRow, OutcomeTestRow
 
 REASONS = tuple[Reason, ...]
+
+
+# Statements built once (construction and cache key are most of a small query's CPU).
+_CHECKIN_COLUMNS = (
+    CheckInRow.on_date,
+    CheckInRow.pain_next_morning_nprs,
+    CheckInRow.usual_pain_nprs,
+    CheckInRow.swelling,
+    CheckInRow.giving_way,
+)
+_OF_WALKER = CheckInRow.walker_id == bindparam("walker_id")
+_CHECKINS = select(*_CHECKIN_COLUMNS).where(_OF_WALKER).order_by(CheckInRow.on_date)
+_CHECKINS_AFTER = _CHECKINS.where(CheckInRow.on_date > bindparam("day"))
+_CHECKINS_ON = _CHECKINS.where(CheckInRow.on_date == bindparam("day"))
+_LATEST_CHECKIN_DAY = select(func.max(CheckInRow.on_date)).where(_OF_WALKER)
+_INSERT_DECISION = insert(cast(Table, DecisionRow.__table__))
+_LATEST_LINK = (
+    select(DecisionRow.id, DecisionRow.session_id, DecisionRow.changes)
+    .where(DecisionRow.walker_id == bindparam("walker_id"))
+    .order_by(DecisionRow.made_at.desc(), DecisionRow.id.desc())
+    .limit(1)
+)
 
 
 class CheckInRepository(Repository):
@@ -70,32 +92,22 @@ class CheckInRepository(Repository):
     def history(self, walker_id: str) -> builtins.list[CheckIn]:
         """The walker's check-ins in date order, without their records (one light query:
         what a decision reads)."""
-        return self._light(walker_id)
+        return self._light(_CHECKINS, walker_id)
 
     def recent(self, walker_id: str, *, after: date) -> builtins.list[CheckIn]:
         """``history`` from the day after ``after`` on; when there is none, the latest
         check-in alone (what ``progression.decide_recent`` needs besides the sessions)."""
-        found = self._light(walker_id, CheckInRow.on_date > after)
+        found = self._light(_CHECKINS_AFTER, walker_id, after)
         if found:
             return found
-        latest = self._session.scalar(
-            select(func.max(CheckInRow.on_date)).where(CheckInRow.walker_id == walker_id)
-        )
-        return [] if latest is None else self._light(walker_id, CheckInRow.on_date == latest)
+        latest = self._session.scalar(_LATEST_CHECKIN_DAY, {"walker_id": walker_id})
+        return [] if latest is None else self._light(_CHECKINS_ON, walker_id, latest)
 
-    def _light(self, walker_id: str, *conditions: Any) -> builtins.list[CheckIn]:
-        statement = (
-            select(
-                CheckInRow.on_date,
-                CheckInRow.pain_next_morning_nprs,
-                CheckInRow.usual_pain_nprs,
-                CheckInRow.swelling,
-                CheckInRow.giving_way,
-            )
-            .where(CheckInRow.walker_id == walker_id, *conditions)
-            .order_by(CheckInRow.on_date)
-        )
-        return [CheckIn(*values) for values in self._session.execute(statement)]
+    def _light(
+        self, statement: Any, walker_id: str, day: date | None = None
+    ) -> builtins.list[CheckIn]:
+        rows = self._session.execute(statement, {"walker_id": walker_id, "day": day})
+        return [CheckIn(*values) for values in rows]
 
     def _row_on(self, walker_id: str, day: date) -> CheckInRow | None:
         statement = select(CheckInRow).where(
@@ -196,19 +208,20 @@ class DecisionRepository(Repository):
         made_at: datetime | None = None,
     ) -> StoredDecision:
         encoded = encode(decision)
-        row = DecisionRow(
-            id=checked_id("decision.id", id),
-            walker_id=walker_id,
-            made_at=aware("decision.made_at", made_at or self._clock()),
-            kind=encoded["kind"],
-            reasons=encoded["reasons"],
-            changes=encoded["changes"],
-            next_target=encoded["next_target"],
-            session_id=session_id,
-        )
+        values: dict[str, Any] = {
+            "id": checked_id("decision.id", id),
+            "walker_id": walker_id,
+            "made_at": aware("decision.made_at", made_at or self._clock()),
+            "kind": encoded["kind"],
+            "reasons": encoded["reasons"],
+            "changes": encoded["changes"],
+            "next_target": encoded["next_target"],
+            "session_id": session_id,
+        }
+        # A Core insert: the record is made from the values, no ORM object is needed after.
         with self._guarded(f"decision of walker {walker_id}"):
-            self._session.add(row)
-        return _decision(row)
+            self._session.connection().execute(_INSERT_DECISION, values)
+        return _decision_from(values)
 
     def restore(self, stored: StoredDecision) -> bool:
         """Store a decision with its id, time and session link; False if already stored,
@@ -238,13 +251,7 @@ class DecisionRepository(Repository):
 
     def latest_link(self, walker_id: str) -> tuple[str, str | None, bool] | None:
         """``latest`` without decoding it: (id, session id, whether it changed the target)."""
-        statement = (
-            select(DecisionRow.id, DecisionRow.session_id, DecisionRow.changes)
-            .where(DecisionRow.walker_id == walker_id)
-            .order_by(DecisionRow.made_at.desc(), DecisionRow.id.desc())
-            .limit(1)
-        )
-        found = self._session.execute(statement).first()
+        found = self._session.execute(_LATEST_LINK, {"walker_id": walker_id}).first()
         return None if found is None else (found[0], found[1], bool(found[2]))
 
     def get(self, decision_id: str) -> StoredDecision:
@@ -265,11 +272,13 @@ class DecisionRepository(Repository):
 
 
 def _decision(row: DecisionRow) -> StoredDecision:
-    data = {
-        "kind": row.kind,
-        "reasons": row.reasons,
-        "changes": row.changes,
-        "next_target": row.next_target,
-    }
+    columns = ("id", "walker_id", "made_at", "kind", "reasons", "changes", "next_target")
+    return _decision_from({name: getattr(row, name) for name in (*columns, "session_id")})
+
+
+def _decision_from(values: dict[str, Any]) -> StoredDecision:
+    data = {name: values[name] for name in ("kind", "reasons", "changes", "next_target")}
     decision = decode(Decision, data, path="decision")
-    return StoredDecision(row.id, row.walker_id, row.made_at, decision, row.session_id)
+    return StoredDecision(
+        values["id"], values["walker_id"], values["made_at"], decision, values["session_id"]
+    )

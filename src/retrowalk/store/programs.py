@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, bindparam, select, update
 
 from retrowalk.domain.models import Goal, Program, SessionTarget
 from retrowalk.errors import Conflict, NotFound
@@ -22,6 +22,25 @@ class _FirstSession:
 
 FIRST_SESSION: Final = _FirstSession()
 """Default ``current_target`` of a new program: the target of its first planned session."""
+
+
+_CURRENT_STATE = (  # built once: construction and cache key are most of a small query's CPU
+    select(
+        ProgramRow.id,
+        ProgramRow.walker_id,
+        ProgramRow.created_at,
+        ProgramRow.goal,
+        ProgramRow.status,
+        ProgramRow.version,
+        ProgramRow.current_target,
+    )
+    .where(
+        ProgramRow.walker_id == bindparam("walker_id"),
+        ProgramRow.status != ProgramStatus.ENDED.value,
+    )
+    .order_by(ProgramRow.created_at.desc(), ProgramRow.id.desc())
+    .limit(1)
+)
 
 
 class ProgramRepository(Repository):
@@ -118,24 +137,7 @@ class ProgramRepository(Repository):
 
     def current_state(self, walker_id: str) -> ProgramState | None:
         """``current`` without the plan document (decoded only when no target was ever set)."""
-        statement = (
-            select(
-                ProgramRow.id,
-                ProgramRow.walker_id,
-                ProgramRow.created_at,
-                ProgramRow.goal,
-                ProgramRow.status,
-                ProgramRow.version,
-                ProgramRow.current_target,
-            )
-            .where(
-                ProgramRow.walker_id == walker_id,
-                ProgramRow.status != ProgramStatus.ENDED.value,
-            )
-            .order_by(ProgramRow.created_at.desc(), ProgramRow.id.desc())
-            .limit(1)
-        )
-        found = self._session.execute(statement).first()
+        found = self._session.execute(_CURRENT_STATE, {"walker_id": walker_id}).first()
         if found is None:
             return None
         program_id, walker, created_at, goal, status, version, target = found

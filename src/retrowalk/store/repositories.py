@@ -74,6 +74,11 @@ class WalkerRepository(Repository):
     def get(self, walker_id: str) -> Walker:
         return _walker(self._row(walker_id))
 
+    def find(self, walker_id: str) -> Walker | None:
+        """The walker with this id, or None (``get`` without the error)."""
+        row = self._session.get(WalkerRow, walker_id)
+        return None if row is None else _walker(row)
+
     def list(self, *, limit: int | None = None, offset: int = 0) -> list[Walker]:
         statement = select(WalkerRow).order_by(WalkerRow.created_at, WalkerRow.id)
         return [_walker(row) for row in self._session.scalars(page(statement, limit, offset))]

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Table, bindparam, func, insert, select, update
 
 from retrowalk.domain.models import LoggedSession, Modality
 from retrowalk.errors import Conflict, NotFound
@@ -68,6 +68,14 @@ def _logged(row: SessionLogRow) -> LoggedSession:
     return LoggedSession(performed_at=row.performed_at.astimezone(local), **values)
 
 
+def _logged_from(columns: dict[str, Any]) -> LoggedSession:
+    """``_logged`` of the row ``_columns`` gave, without the row."""
+    values = {name: columns[name] for name in _COLUMNS}
+    values["modality"] = Modality(columns["modality"])
+    local = _zone(columns["performed_at_utc_offset_s"])
+    return LoggedSession(performed_at=columns["performed_at"].astimezone(local), **values)
+
+
 @cache
 def _zone(offset_s: int) -> timezone:
     return timezone(timedelta(seconds=offset_s))
@@ -82,6 +90,36 @@ _HISTORY_COLUMNS = (
     SessionLogRow.performed_at_utc_offset_s,
     *(getattr(SessionLogRow, name) for name in _FIELD_ORDER),
 )
+
+
+# Statements built once (construction and cache key are most of a small query's CPU); each
+# names its parameters.
+_INSERT = insert(cast(Table, SessionLogRow.__table__))
+_LATEST_FIRST = (
+    SessionLogRow.performed_at.desc(),
+    SessionLogRow.created_at.desc(),
+    SessionLogRow.id.desc(),
+)
+
+
+_HISTORY = (
+    select(*_HISTORY_COLUMNS)
+    .where(SessionLogRow.walker_id == bindparam("walker_id"), SessionLogRow.deleted_at.is_(None))
+    .order_by(SessionLogRow.performed_at, SessionLogRow.created_at, SessionLogRow.id)
+)
+
+
+@cache
+def _recent_statement(count: int) -> Any:
+    """The latest ``count + 1`` sessions of ``:walker_id``, newest first, with their ids."""
+    return (
+        select(SessionLogRow.id, *_HISTORY_COLUMNS)
+        .where(
+            SessionLogRow.walker_id == bindparam("walker_id"), SessionLogRow.deleted_at.is_(None)
+        )
+        .order_by(*_LATEST_FIRST)
+        .limit(count + 1)
+    )
 
 
 def _logged_values(values: tuple[Any, ...]) -> LoggedSession:
@@ -126,22 +164,34 @@ class SessionLogRepository(Repository):
         created_at: datetime | None = None,
     ) -> StoredSession:
         now = aware("session.created_at", created_at or self._clock())
-        row = SessionLogRow(
-            id=checked_id("session.id", id),
+        values: dict[str, Any] = {
+            "id": checked_id("session.id", id),
+            "walker_id": walker_id,
+            "program_id": program_id,
+            "source": SessionSource(source).value,
+            "details": encode_value(details or {}, dict[str, Any], path="session.details"),
+            "direction_unconfirmed": _unconfirmed(details),
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "deleted_at": None,
+            **_columns(session),
+        }
+        # A Core insert: the record is made from the values, no ORM object is needed after.
+        with self._guarded(f"session of walker {walker_id}"):
+            self._session.connection().execute(_INSERT, values)
+        return StoredSession(
+            id=values["id"],
             walker_id=walker_id,
             program_id=program_id,
-            source=SessionSource(source).value,
-            details=encode_value(details or {}, dict[str, Any], path="session.details"),
-            direction_unconfirmed=_unconfirmed(details),
             version=1,
+            source=SessionSource(values["source"]),
+            session=_logged_from(values),
             created_at=now,
             updated_at=now,
             deleted_at=None,
-            **_columns(session),
+            details=dict(values["details"]),
         )
-        with self._guarded(f"session of walker {walker_id}"):
-            self._session.add(row)
-        return _stored(row)
 
     def restore(self, stored: StoredSession) -> bool:
         """Store a session exactly as given: id, version, times (deleted ones too), source,
@@ -234,27 +284,14 @@ class SessionLogRepository(Repository):
     def history(self, walker_id: str) -> builtins.list[LoggedSession]:
         """The walker's sessions (deleted ones left out) in ``list`` order, without their
         records: what a decision reads, in one light query."""
-        statement = (
-            select(*_HISTORY_COLUMNS)
-            .where(SessionLogRow.walker_id == walker_id, SessionLogRow.deleted_at.is_(None))
-            .order_by(SessionLogRow.performed_at, SessionLogRow.created_at, SessionLogRow.id)
-        )
-        return [_logged_values(tuple(values)) for values in self._session.execute(statement)]
+        rows = self._session.execute(_HISTORY, {"walker_id": walker_id})
+        return [_logged_values(tuple(values)) for values in rows]
 
     def recent(self, walker_id: str, count: int) -> RecentSessions:
         """The walker's latest ``count`` sessions in ``history`` order, whether they are all
         of them, and the latest one's id (one query of at most ``count + 1`` rows)."""
-        statement = (
-            select(SessionLogRow.id, *_HISTORY_COLUMNS)
-            .where(SessionLogRow.walker_id == walker_id, SessionLogRow.deleted_at.is_(None))
-            .order_by(
-                SessionLogRow.performed_at.desc(),
-                SessionLogRow.created_at.desc(),
-                SessionLogRow.id.desc(),
-            )
-            .limit(count + 1)
-        )
-        rows = self._session.execute(statement).all()
+        statement = _recent_statement(count)
+        rows = self._session.execute(statement, {"walker_id": walker_id}).all()
         return RecentSessions(
             [_logged_values(tuple(values[1:])) for values in reversed(rows[:count])],
             complete=len(rows) <= count,
