@@ -75,9 +75,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load_wrk
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432"
 ROUTES = ("baseline", "log", "patients")
+DRIVERS = ("wrk", "httpx")
+DRIVER_NAMES = {
+    "wrk": "wrk (C, 1-2 threads, Lua script load_wrk.lua)",
+    "httpx": "httpx (asyncio, one Python process)",
+}
 TARGET_P95_MS = 50.0
 TOKEN_NAME = "loadbench"
 
@@ -495,6 +504,57 @@ def drive(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+async def _therapist_cookies(base: str, emails: list[str], password: str) -> list[str]:
+    """Each therapist's cookies after the sign-in form, as a ``Cookie`` header."""
+    import httpx
+
+    headers: list[str] = []
+    for email in emails:
+        async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
+            await _sign_in(client, email, password)
+            headers.append("; ".join(f"{c.name}={c.value}" for c in client.cookies.jar))
+    return headers
+
+
+def drive_wrk(spec: dict[str, Any]) -> dict[str, Any]:
+    """The routes of ``spec`` (what ``drive`` takes) measured with wrk (``load_wrk.py``)."""
+    clients: int = spec["clients"]
+    therapists = spec["therapist_emails"][: min(len(spec["therapist_emails"]), clients)]
+    cookies = asyncio.run(_therapist_cookies(spec["base"], therapists, spec["therapist_password"]))
+    rng = random.Random("wrk")
+    # client i is walker i, as in the httpx driver (wrapping round when clients outnumber them)
+    chosen = [spec["walkers"][i % len(spec["walkers"])] for i in range(clients)]
+    walkers = [
+        {
+            "path": f"/api/v1/walkers/{w['walker_id']}/sessions",
+            "token": w["token"],
+            "body": load_wrk.body_template(_session_body(w["target"], datetime.now(UTC), rng)),
+            "duration_s": float(w["target"]["duration_s"]),
+            "speed_m_s": w["target"].get("speed_m_s"),
+        }
+        for w in chosen
+    ]
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="loadbench-wrk-") as folder:
+        for route in spec["routes"]:
+            results[route] = load_wrk.drive_route(
+                spec["base"],
+                route,
+                clients,
+                think=spec["think"],
+                warmup=spec["warmup"],
+                duration=spec["duration"],
+                walkers=walkers,
+                cookies=cookies,
+                folder=Path(folder),
+            )
+    return results
+
+
+def default_driver() -> str:
+    return "wrk" if load_wrk.available() else "httpx"
+
+
 # --- one benchmark ----------------------------------------------------------------------------
 
 
@@ -508,8 +568,12 @@ def run_backend(
     workers: int = 2,
     routes: tuple[str, ...] = ROUTES,
     pg_base: str = PG_BASE,
+    driver: str = "httpx",
 ) -> list[dict[str, Any]]:
-    """For each number of clients, every route's figures (one server per backend)."""
+    """For each number of clients, every route's figures (one server per backend), measured
+    with ``driver`` ("httpx": ``load_bench.py drive``; "wrk": ``load_wrk.py``)."""
+    if driver not in DRIVERS:
+        raise ValueError(f"driver: {driver!r} is not one of {', '.join(DRIVERS)}")
     from retrowalk.services.demo import THERAPIST_PASSWORD
 
     rows: list[dict[str, Any]] = []
@@ -530,10 +594,16 @@ def run_backend(
                 "therapist_emails": filled.therapist_emails,
                 "therapist_password": THERAPIST_PASSWORD,
             }
-            figures = drive(spec)
+            figures = drive(spec) if driver == "httpx" else drive_wrk(spec)
             baseline = figures.get("baseline")
             for route, result in figures.items():
-                row = {"backend": filled.backend, "clients": count, "route": route, **result}
+                row = {
+                    "backend": filled.backend,
+                    "clients": count,
+                    "route": route,
+                    "driver": driver,
+                    **result,
+                }
                 if baseline and route != "baseline":
                     row["p50_x"] = result["p50_ms"] / baseline["p50_ms"]
                     row["p95_x"] = result["p95_ms"] / baseline["p95_ms"]
@@ -551,7 +621,9 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
             f"fill {f.fill_s:.1f} s ({state})"
         )
     mode = f"think time {think:g} s (0.5-1.5x)" if think > 0 else "closed loop, no think time"
+    drivers = sorted({r.get("driver", "httpx") for r in rows})
     lines.append(
+        f"Driver: {', '.join(DRIVER_NAMES.get(d, d) for d in drivers)}. "
         f"Latency at the client, {mode}; x = ratio to the baseline's same percentile; "
         "drv cpu = the driver's CPU share (near 1: the driver is saturated)"
     )
@@ -575,6 +647,8 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
         )
         for failure, count in r["failures"].items():
             lines.append(f"    {count} x {failure}")
+        if r.get("corrected"):
+            lines.append("    (wrk added corrected samples for answers over twice the cycle)")
     return "\n".join(lines)
 
 
@@ -603,6 +677,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="Server worker processes (2).")
     parser.add_argument(
+        "--driver",
+        choices=DRIVERS,
+        default=None,
+        help="Load generator: wrk (its Lua script load_wrk.lua; the default when wrk is on "
+        "PATH) or httpx (an asyncio driver in its own process; the default otherwise).",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="A small clinic (12 patients x 3 weeks)."
     )
     parser.add_argument("--cache-dir", type=Path, default=default_cache_dir())
@@ -624,6 +705,9 @@ def main(argv: list[str] | None = None) -> int:
     clinic = QUICK if args.quick else FULL
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    driver = args.driver or default_driver()
+    if driver == "wrk" and not load_wrk.available():
+        raise SystemExit("--driver wrk: wrk is not on PATH (Debian: apt-get install wrk)")
     fills: list[Filled] = []
     rows: list[dict[str, Any]] = []
     for backend in backends:
@@ -646,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             think=args.think,
             workers=args.workers,
             pg_base=args.pg_base,
+            driver=driver,
         )
     print(report(rows, fills, think=args.think))
     if args.json:
