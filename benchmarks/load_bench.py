@@ -14,24 +14,34 @@ What it does, per backend (SQLite file, PostgreSQL at 127.0.0.1:5432):
    ``CREATE DATABASE ... TEMPLATE``), so what a run logs never changes the next run's data.
 3. Starts the real server in a subprocess: ``retrowalk serve --workers 2 --port N`` with
    ``RETROWALK_DATABASE_URL`` pointing at the copy.
-4. Drives it from a separate process (``load_bench.py drive``, an httpx asyncio driver) with N
-   concurrent clients, each with its own connection and a think time between requests
-   (uniform in 0.5-1.5 x ``--think`` seconds; ``--think 0`` is a closed loop at saturation):
+4. Drives it from a separate process with N concurrent clients, each with its own connection
+   and a think time between requests (uniform in 0.5-1.5 x ``--think`` seconds; ``--think 0``
+   is a closed loop at saturation). Two drivers (``--driver``), the same requests:
+   - ``wrk`` (the default when ``wrk`` is on PATH; Debian's package ``wrk``, 4.1): the C load
+     generator, 2 threads, its Lua script ``load_wrk.lua`` (``load_wrk.py`` writes it with the
+     run's walkers and cookies and reads what it prints). Why: the httpx driver costs ~1.3 ms
+     of CPU per request (a quarter of a core at 180 req/s) on the 2 cores the server needs, and
+     its latencies include its own event loop's delays; wrk costs a few microseconds. What
+     differs (counting, wrk's latency correction at saturation): ``load_wrk.py``'s docstring;
+   - ``httpx`` (``load_bench.py drive``, an asyncio driver in one Python process; the default
+     without wrk, and what the smoke test runs):
    - baseline: ``GET /static/favicon.svg`` (no database, no template);
    - log: a walker, signed in with their API token, ``POST /api/v1/walkers/{id}/sessions``
      (the session they were asked to do, performed minutes ago; expects 201);
    - patients: a therapist, signed in through the sign-in form (CSRF token from the form),
      ``GET /patients`` with the session cookie (50 patients with flags; expects 200).
-   Each route runs alone for ``--duration`` seconds after a warm-up second; latency is measured
-   at the client, from sending to the last byte of the answer.
+   Each route runs alone for ``--duration`` seconds after a warm-up second (wrk: a separate,
+   unmeasured wrk run first); latency is measured at the client, from sending to the last byte
+   of the answer.
 5. Prints median and p95 latency (ms), throughput (answers per second) and failures for each
-   route, and the ratio of each to the baseline measured in the same run.
+   route, the ratio of each to the baseline measured in the same run, and the driver's CPU
+   share (its CPU seconds over the route's wall seconds).
 
 Target (issue 4): p95 under 50 ms for both routes at 200 clients with 2 workers.
 
 Measured 2026-11-25 on the 2-core machine shared with other jobs (load average 6-14: absolute
 figures are pessimistic, the ratios to the static file are the comparable part), think time
-1 s, 2 workers, p50 / p95 ms (req/s):
+1 s, 2 workers, httpx driver, p50 / p95 ms (req/s):
 
     backend     clients  static file        log a session            patient list
     sqlite      50       44 / 460 (46)      1934 / 3135 (14)         671 / 1887 (27)
@@ -49,7 +59,7 @@ of 50; the time is spread over SQLAlchemy ORM work (flushes, row loading, statem
 rather than one hot spot; ``progression.decide`` itself is ~1 ms.
 
 Usage: ``.venv/bin/python benchmarks/load_bench.py [--backend both] [--clients 50,200]
-[--duration 10] [--think 1.0] [--quick] [--json FILE]``.
+[--duration 10] [--think 1.0] [--driver wrk|httpx] [--quick] [--json FILE]``.
 """
 
 from __future__ import annotations
@@ -68,7 +78,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -293,9 +303,44 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Running:
+    base: str  # its URL
+    pid: int  # the leader of its process group (uvicorn's supervisor and the workers)
+
+
+def group_cpu_s(leader: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of ``leader``'s group."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[2]) == leader:  # pgrp; fields start at the state (field 3)
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settle(
+    leader: int, *, window_s: float = 0.5, idle_share: float = 0.1, limit_s: float = 120
+) -> float:
+    """Wait until the server's processes use under ``idle_share`` of a core over ``window_s``
+    (requests a driver gave up on still run to the end); the seconds waited."""
+    started = time.monotonic()
+    used = group_cpu_s(leader)
+    while time.monotonic() - started < limit_s:
+        time.sleep(window_s)
+        now = group_cpu_s(leader)
+        if now - used < idle_share * window_s:
+            break
+        used = now
+    return time.monotonic() - started
+
+
 @contextmanager
-def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[str]:
-    """``retrowalk serve --workers N`` on a free port, until the block ends (its base URL)."""
+def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[Running]:
+    """``retrowalk serve --workers N`` on a free port, until the block ends."""
     import httpx
 
     port = free_port()
@@ -327,7 +372,7 @@ def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer within 180 s")
             time.sleep(0.2)
-        yield base
+        yield Running(base, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -516,8 +561,9 @@ async def _therapist_cookies(base: str, emails: list[str], password: str) -> lis
     return headers
 
 
-def drive_wrk(spec: dict[str, Any]) -> dict[str, Any]:
-    """The routes of ``spec`` (what ``drive`` takes) measured with wrk (``load_wrk.py``)."""
+def drive_wrk(spec: dict[str, Any], settle: Callable[[], float]) -> dict[str, Any]:
+    """The routes of ``spec`` (what ``drive`` takes) measured with wrk (``load_wrk.py``);
+    ``settle`` waits until the server is idle (wrk drops the requests under way at its end)."""
     clients: int = spec["clients"]
     therapists = spec["therapist_emails"][: min(len(spec["therapist_emails"]), clients)]
     cookies = asyncio.run(_therapist_cookies(spec["base"], therapists, spec["therapist_password"]))
@@ -547,6 +593,7 @@ def drive_wrk(spec: dict[str, Any]) -> dict[str, Any]:
                 walkers=walkers,
                 cookies=cookies,
                 folder=Path(folder),
+                settle=settle,
             )
     return results
 
@@ -580,8 +627,9 @@ def run_backend(
     with (
         working_copy(filled, pg_base) as url,
         tempfile.TemporaryDirectory() as data,
-        server(url, workers=workers, data_dir=Path(data)) as base,
+        server(url, workers=workers, data_dir=Path(data)) as running,
     ):
+        base = running.base
         for count in clients:
             spec = {
                 "base": base,
@@ -594,7 +642,10 @@ def run_backend(
                 "therapist_emails": filled.therapist_emails,
                 "therapist_password": THERAPIST_PASSWORD,
             }
-            figures = drive(spec) if driver == "httpx" else drive_wrk(spec)
+            if driver == "httpx":
+                figures = drive(spec)
+            else:
+                figures = drive_wrk(spec, settle=lambda: settle(running.pid))
             baseline = figures.get("baseline")
             for route, result in figures.items():
                 row = {
@@ -647,6 +698,10 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
         )
         for failure, count in r["failures"].items():
             lines.append(f"    {count} x {failure}")
+        if r.get("drain_s", 0) > 1:
+            lines.append(
+                f"    server busy {r['drain_s']:.0f} s after the run (requests wrk dropped)"
+            )
         if r.get("corrected"):
             lines.append("    (wrk added corrected samples for answers over twice the cycle)")
     return "\n".join(lines)

@@ -23,6 +23,12 @@ How it compares with the httpx driver:
 - what is counted: wrk stops at the end of ``-d`` and drops the requests still under way, so its
   figures are of the answers received within the run (the httpx driver waits for the requests
   sent within it); the same while the server keeps up, fewer slow answers when it does not;
+- the server goes on with the requests wrk dropped (up to one per connection: at saturation,
+  seconds of work), so before each wrk run and after the last one the benchmark waits until the
+  server's processes are idle (``settle``: under 0.1 core over 0.5 s); otherwise the warm-up's
+  leftovers would eat into the measured run and one route's into the next. The wait after the
+  measured run is the row's ``drain_s``; the report shows it when over a second. Each measured
+  run so starts with an idle server (the httpx driver's starts after its warm-up second);
 - latency: wrk's histogram of whole microseconds, from writing the request to parsing the end
   of the answer; p50/p95 by nearest rank (httpx driver: interpolated). wrk "corrects" it for
   coordinated omission: with E = run time / (answers per connection), every answer slower than
@@ -41,6 +47,7 @@ import resource
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +80,8 @@ def lua_literal(value: Any) -> str:
         )
         return '"' + "".join(safe) + '"'
     if isinstance(value, list | tuple):
+        if any(v is None for v in value):
+            raise ValueError("no Lua list holds nil (the list would end there)")
         return "{" + ", ".join(lua_literal(v) for v in value) + "}"
     if isinstance(value, dict):
         pairs = (
@@ -194,11 +203,17 @@ def drive_route(
     walkers: list[dict[str, Any]],
     cookies: list[str],
     folder: Path,
+    settle: Callable[[], float],
 ) -> dict[str, Any]:
-    """Warm up (unmeasured), then measure ``route`` with wrk."""
+    """Warm up (unmeasured), then measure ``route`` with wrk; before each wrk run and after the
+    last, ``settle()`` waits until the server has finished the requests wrk dropped."""
     path = folder / f"load_wrk_{route}_{clients}.lua"
     path.write_text(script(route, clients, think, walkers, cookies))
     if warmup > 0:
+        settle()
         run_wrk(base, path, clients, warmup)
+    settle()
     result, wall, cpu = run_wrk(base, path, clients, duration)
-    return figures(result, clients, cpu, wall)
+    row = figures(result, clients, cpu, wall)
+    row["drain_s"] = settle()  # the dropped requests' work: 0.5 s (one window) when none
+    return row
