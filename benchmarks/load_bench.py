@@ -58,6 +58,26 @@ work: token, permission, logging, the stored session read back) and 12-17 ms for
 of 50; the time is spread over SQLAlchemy ORM work (flushes, row loading, statement building)
 rather than one hot spot; ``progression.decide`` itself is ~1 ms.
 
+The two drivers, 2026-11-25 evening, SQLite, alternately (wrk, httpx, wrk, httpx; load average
+5.7-8.7 from other jobs), think time 1 s, p50 / p95 ms (req/s) of the two runs of each:
+
+    clients  route      wrk                                  httpx
+    50       static     3.2 / 37 (50.0), 2.3 / 7 (50.3)      6.9 / 26 (49.5), 10.6 / 64 (48.8)
+    50       log        172 / 325 (41.9), 51 / 297 (45.4)    89 / 241 (40.9), 424 / 697 (30.3)
+    50       patients   20 / 151 (48.5), 14 / 48 (49.6)      22 / 59 (47.3), 45 / 139 (45.7)
+    200      static     2.7 / 33 (199.6), 4.3 / 16 (199.6)   16 / 126 (188.7), 45 / 227 (181.9)
+    200      log        2045 / 2791 (57.6), 2784 / 4148 (45)  2588 / 3248 (49.9), 3169 / 5538 (43.6)
+    200      patients   69 / 555 (174), 781 / 2172 (109)     287 / 1024 (135), 660 / 1894 (94)
+
+wrk's own CPU: 0.01 of a core at 50 clients, 0.02-0.04 at 200; the httpx driver's: 0.07-0.10
+at 50, 0.10-0.25 at 200. With wrk the static file is served at the offered load (50 and 200
+req/s for 50 and 200 clients at ~1 s each) in a few ms; the httpx driver offers 5-9 % less at
+200 clients and its static-file p50 is 4-10x wrk's: that part is the driver. The routes' figures
+differ from run to run with either driver as much as between drivers (the machine's other jobs);
+both say the same: at 50 clients the server nearly keeps up (log p95 0.25-0.7 s), at 200 it
+does not (log ~45-58 req/s served of 200 offered, p50 2-3 s; patient list 94-174 req/s). The
+target (p95 under 50 ms at 200 clients) is missed by far with either driver.
+
 Usage: ``.venv/bin/python benchmarks/load_bench.py [--backend both] [--clients 50,200]
 [--duration 10] [--think 1.0] [--driver wrk|httpx] [--quick] [--json FILE]``.
 """

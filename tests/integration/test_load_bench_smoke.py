@@ -1,7 +1,8 @@
 """The load benchmark's pieces, small: a tiny demo clinic (filled, then read from the cache),
 the real server (``retrowalk serve``, one worker: the benchmark runs 2, and each worker's start
-costs seconds of imports), the driver in its own process with a handful of clients for under a
-second per route. Checks the report has every figure and that no request failed; speed itself
+costs seconds of imports), the httpx driver in its own process with a handful of clients for
+under a second per route, and the wrk driver likewise where wrk is installed (CI does not
+install it: that test is skipped there). Checks the report has every figure and that no request failed; speed itself
 is never checked here (benchmarks/load_bench.py measures it). SQLite only: the PostgreSQL path
 differs only in where the cached database lives (a database copied from a template)."""
 
