@@ -2,8 +2,8 @@
 the real server (``retrowalk serve``, one worker: the benchmark runs 2, and each worker's start
 costs seconds of imports), the httpx driver in its own process with a handful of clients for
 under a second per route, and the wrk driver likewise where wrk is installed (CI does not
-install it: that test is skipped there). Checks the report has every figure and that no request failed; speed itself
-is never checked here (benchmarks/load_bench.py measures it). SQLite only: the PostgreSQL path
+install it: that test is skipped there). Checks the report has every figure and that no request
+failed; speed itself is never checked here (benchmarks/load_bench.py measures it). SQLite only: the PostgreSQL path
 differs only in where the cached database lives (a database copied from a template)."""
 
 from __future__ import annotations
