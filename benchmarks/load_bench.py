@@ -14,24 +14,34 @@ What it does, per backend (SQLite file, PostgreSQL at 127.0.0.1:5432):
    ``CREATE DATABASE ... TEMPLATE``), so what a run logs never changes the next run's data.
 3. Starts the real server in a subprocess: ``retrowalk serve --workers 2 --port N`` with
    ``RETROWALK_DATABASE_URL`` pointing at the copy.
-4. Drives it from a separate process (``load_bench.py drive``, an httpx asyncio driver) with N
-   concurrent clients, each with its own connection and a think time between requests
-   (uniform in 0.5-1.5 x ``--think`` seconds; ``--think 0`` is a closed loop at saturation):
+4. Drives it from a separate process with N concurrent clients, each with its own connection
+   and a think time between requests (uniform in 0.5-1.5 x ``--think`` seconds; ``--think 0``
+   is a closed loop at saturation). Two drivers (``--driver``), the same requests:
+   - ``wrk`` (the default when ``wrk`` is on PATH; Debian's package ``wrk``, 4.1): the C load
+     generator, 2 threads, its Lua script ``load_wrk.lua`` (``load_wrk.py`` writes it with the
+     run's walkers and cookies and reads what it prints). Why: the httpx driver costs ~1.3 ms
+     of CPU per request (a quarter of a core at 180 req/s) on the 2 cores the server needs, and
+     its latencies include its own event loop's delays; wrk costs a few microseconds. What
+     differs (counting, wrk's latency correction at saturation): ``load_wrk.py``'s docstring;
+   - ``httpx`` (``load_bench.py drive``, an asyncio driver in one Python process; the default
+     without wrk, and what the smoke test runs):
    - baseline: ``GET /static/favicon.svg`` (no database, no template);
    - log: a walker, signed in with their API token, ``POST /api/v1/walkers/{id}/sessions``
      (the session they were asked to do, performed minutes ago; expects 201);
    - patients: a therapist, signed in through the sign-in form (CSRF token from the form),
      ``GET /patients`` with the session cookie (50 patients with flags; expects 200).
-   Each route runs alone for ``--duration`` seconds after a warm-up second; latency is measured
-   at the client, from sending to the last byte of the answer.
+   Each route runs alone for ``--duration`` seconds after a warm-up second (wrk: a separate,
+   unmeasured wrk run first); latency is measured at the client, from sending to the last byte
+   of the answer.
 5. Prints median and p95 latency (ms), throughput (answers per second) and failures for each
-   route, and the ratio of each to the baseline measured in the same run.
+   route, the ratio of each to the baseline measured in the same run, and the driver's CPU
+   share (its CPU seconds over the route's wall seconds).
 
 Target (issue 4): p95 under 50 ms for both routes at 200 clients with 2 workers.
 
 Measured 2026-11-25 on the 2-core machine shared with other jobs (load average 6-14: absolute
 figures are pessimistic, the ratios to the static file are the comparable part), think time
-1 s, 2 workers, p50 / p95 ms (req/s):
+1 s, 2 workers, httpx driver, p50 / p95 ms (req/s):
 
     backend     clients  static file        log a session            patient list
     sqlite      50       44 / 460 (46)      1934 / 3135 (14)         671 / 1887 (27)
@@ -48,8 +58,28 @@ work: token, permission, logging, the stored session read back) and 12-17 ms for
 of 50; the time is spread over SQLAlchemy ORM work (flushes, row loading, statement building)
 rather than one hot spot; ``progression.decide`` itself is ~1 ms.
 
+The two drivers, 2026-11-25 evening, SQLite, alternately (wrk, httpx, wrk, httpx; load average
+5.7-8.7 from other jobs), think time 1 s, p50 / p95 ms (req/s) of the two runs of each:
+
+    clients  route      wrk                                  httpx
+    50       static     3.2 / 37 (50.0), 2.3 / 7 (50.3)      6.9 / 26 (49.5), 10.6 / 64 (48.8)
+    50       log        172 / 325 (41.9), 51 / 297 (45.4)    89 / 241 (40.9), 424 / 697 (30.3)
+    50       patients   20 / 151 (48.5), 14 / 48 (49.6)      22 / 59 (47.3), 45 / 139 (45.7)
+    200      static     2.7 / 33 (199.6), 4.3 / 16 (199.6)   16 / 126 (188.7), 45 / 227 (181.9)
+    200      log        2045 / 2791 (57.6), 2784 / 4148 (45)  2588 / 3248 (49.9), 3169 / 5538 (43.6)
+    200      patients   69 / 555 (174), 781 / 2172 (109)     287 / 1024 (135), 660 / 1894 (94)
+
+wrk's own CPU: 0.01 of a core at 50 clients, 0.02-0.04 at 200; the httpx driver's: 0.07-0.10
+at 50, 0.10-0.25 at 200. With wrk the static file is served at the offered load (50 and 200
+req/s for 50 and 200 clients at ~1 s each) in a few ms; the httpx driver offers 5-9 % less at
+200 clients and its static-file p50 is 4-10x wrk's: that part is the driver. The routes' figures
+differ from run to run with either driver as much as between drivers (the machine's other jobs);
+both say the same: at 50 clients the server nearly keeps up (log p95 0.25-0.7 s), at 200 it
+does not (log ~45-58 req/s served of 200 offered, p50 2-3 s; patient list 94-174 req/s). The
+target (p95 under 50 ms at 200 clients) is missed by far with either driver.
+
 Usage: ``.venv/bin/python benchmarks/load_bench.py [--backend both] [--clients 50,200]
-[--duration 10] [--think 1.0] [--quick] [--json FILE]``.
+[--duration 10] [--think 1.0] [--driver wrk|httpx] [--quick] [--json FILE]``.
 """
 
 from __future__ import annotations
@@ -68,16 +98,25 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load_wrk
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432"
 ROUTES = ("baseline", "log", "patients")
+DRIVERS = ("wrk", "httpx")
+DRIVER_NAMES = {
+    "wrk": "wrk (C, 1-2 threads, Lua script load_wrk.lua)",
+    "httpx": "httpx (asyncio, one Python process)",
+}
 TARGET_P95_MS = 50.0
 TOKEN_NAME = "loadbench"
 
@@ -284,9 +323,44 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Running:
+    base: str  # its URL
+    pid: int  # the leader of its process group (uvicorn's supervisor and the workers)
+
+
+def group_cpu_s(leader: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of ``leader``'s group."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[2]) == leader:  # pgrp; fields start at the state (field 3)
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settle(
+    leader: int, *, window_s: float = 0.5, idle_share: float = 0.1, limit_s: float = 120
+) -> float:
+    """Wait until the server's processes use under ``idle_share`` of a core over ``window_s``
+    (requests a driver gave up on still run to the end); the seconds waited."""
+    started = time.monotonic()
+    used = group_cpu_s(leader)
+    while time.monotonic() - started < limit_s:
+        time.sleep(window_s)
+        now = group_cpu_s(leader)
+        if now - used < idle_share * window_s:
+            break
+        used = now
+    return time.monotonic() - started
+
+
 @contextmanager
-def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[str]:
-    """``retrowalk serve --workers N`` on a free port, until the block ends (its base URL)."""
+def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[Running]:
+    """``retrowalk serve --workers N`` on a free port, until the block ends."""
     import httpx
 
     port = free_port()
@@ -318,7 +392,7 @@ def server(url: str, *, workers: int = 2, data_dir: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not answer within 180 s")
             time.sleep(0.2)
-        yield base
+        yield Running(base, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
@@ -495,6 +569,59 @@ def drive(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+async def _therapist_cookies(base: str, emails: list[str], password: str) -> list[str]:
+    """Each therapist's cookies after the sign-in form, as a ``Cookie`` header."""
+    import httpx
+
+    headers: list[str] = []
+    for email in emails:
+        async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
+            await _sign_in(client, email, password)
+            headers.append("; ".join(f"{c.name}={c.value}" for c in client.cookies.jar))
+    return headers
+
+
+def drive_wrk(spec: dict[str, Any], settle: Callable[[], float]) -> dict[str, Any]:
+    """The routes of ``spec`` (what ``drive`` takes) measured with wrk (``load_wrk.py``);
+    ``settle`` waits until the server is idle (wrk drops the requests under way at its end)."""
+    clients: int = spec["clients"]
+    therapists = spec["therapist_emails"][: min(len(spec["therapist_emails"]), clients)]
+    cookies = asyncio.run(_therapist_cookies(spec["base"], therapists, spec["therapist_password"]))
+    rng = random.Random("wrk")
+    # client i is walker i, as in the httpx driver (wrapping round when clients outnumber them)
+    chosen = [spec["walkers"][i % len(spec["walkers"])] for i in range(clients)]
+    walkers = [
+        {
+            "path": f"/api/v1/walkers/{w['walker_id']}/sessions",
+            "token": w["token"],
+            "body": load_wrk.body_template(_session_body(w["target"], datetime.now(UTC), rng)),
+            "duration_s": float(w["target"]["duration_s"]),
+            "speed_m_s": w["target"].get("speed_m_s"),
+        }
+        for w in chosen
+    ]
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="loadbench-wrk-") as folder:
+        for route in spec["routes"]:
+            results[route] = load_wrk.drive_route(
+                spec["base"],
+                route,
+                clients,
+                think=spec["think"],
+                warmup=spec["warmup"],
+                duration=spec["duration"],
+                walkers=walkers,
+                cookies=cookies,
+                folder=Path(folder),
+                settle=settle,
+            )
+    return results
+
+
+def default_driver() -> str:
+    return "wrk" if load_wrk.available() else "httpx"
+
+
 # --- one benchmark ----------------------------------------------------------------------------
 
 
@@ -508,16 +635,21 @@ def run_backend(
     workers: int = 2,
     routes: tuple[str, ...] = ROUTES,
     pg_base: str = PG_BASE,
+    driver: str = "httpx",
 ) -> list[dict[str, Any]]:
-    """For each number of clients, every route's figures (one server per backend)."""
+    """For each number of clients, every route's figures (one server per backend), measured
+    with ``driver`` ("httpx": ``load_bench.py drive``; "wrk": ``load_wrk.py``)."""
+    if driver not in DRIVERS:
+        raise ValueError(f"driver: {driver!r} is not one of {', '.join(DRIVERS)}")
     from retrowalk.services.demo import THERAPIST_PASSWORD
 
     rows: list[dict[str, Any]] = []
     with (
         working_copy(filled, pg_base) as url,
         tempfile.TemporaryDirectory() as data,
-        server(url, workers=workers, data_dir=Path(data)) as base,
+        server(url, workers=workers, data_dir=Path(data)) as running,
     ):
+        base = running.base
         for count in clients:
             spec = {
                 "base": base,
@@ -530,10 +662,19 @@ def run_backend(
                 "therapist_emails": filled.therapist_emails,
                 "therapist_password": THERAPIST_PASSWORD,
             }
-            figures = drive(spec)
+            if driver == "httpx":
+                figures = drive(spec)
+            else:
+                figures = drive_wrk(spec, settle=lambda: settle(running.pid))
             baseline = figures.get("baseline")
             for route, result in figures.items():
-                row = {"backend": filled.backend, "clients": count, "route": route, **result}
+                row = {
+                    "backend": filled.backend,
+                    "clients": count,
+                    "route": route,
+                    "driver": driver,
+                    **result,
+                }
                 if baseline and route != "baseline":
                     row["p50_x"] = result["p50_ms"] / baseline["p50_ms"]
                     row["p95_x"] = result["p95_ms"] / baseline["p95_ms"]
@@ -551,7 +692,9 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
             f"fill {f.fill_s:.1f} s ({state})"
         )
     mode = f"think time {think:g} s (0.5-1.5x)" if think > 0 else "closed loop, no think time"
+    drivers = sorted({r.get("driver", "httpx") for r in rows})
     lines.append(
+        f"Driver: {', '.join(DRIVER_NAMES.get(d, d) for d in drivers)}. "
         f"Latency at the client, {mode}; x = ratio to the baseline's same percentile; "
         "drv cpu = the driver's CPU share (near 1: the driver is saturated)"
     )
@@ -575,6 +718,12 @@ def report(rows: list[dict[str, Any]], fills: list[Filled], *, think: float) -> 
         )
         for failure, count in r["failures"].items():
             lines.append(f"    {count} x {failure}")
+        if r.get("drain_s", 0) > 1:
+            lines.append(
+                f"    server busy {r['drain_s']:.0f} s after the run (requests wrk dropped)"
+            )
+        if r.get("corrected"):
+            lines.append("    (wrk added corrected samples for answers over twice the cycle)")
     return "\n".join(lines)
 
 
@@ -603,6 +752,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2, help="Server worker processes (2).")
     parser.add_argument(
+        "--driver",
+        choices=DRIVERS,
+        default=None,
+        help="Load generator: wrk (its Lua script load_wrk.lua; the default when wrk is on "
+        "PATH) or httpx (an asyncio driver in its own process; the default otherwise).",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="A small clinic (12 patients x 3 weeks)."
     )
     parser.add_argument("--cache-dir", type=Path, default=default_cache_dir())
@@ -624,6 +780,9 @@ def main(argv: list[str] | None = None) -> int:
     clinic = QUICK if args.quick else FULL
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    driver = args.driver or default_driver()
+    if driver == "wrk" and not load_wrk.available():
+        raise SystemExit("--driver wrk: wrk is not on PATH (Debian: apt-get install wrk)")
     fills: list[Filled] = []
     rows: list[dict[str, Any]] = []
     for backend in backends:
@@ -646,6 +805,7 @@ def main(argv: list[str] | None = None) -> int:
             think=args.think,
             workers=args.workers,
             pg_base=args.pg_base,
+            driver=driver,
         )
     print(report(rows, fills, think=args.think))
     if args.json:
