@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from retrowalk.web import auth
-from retrowalk.web.app import SECURITY_HEADERS
+from retrowalk.web.middleware import SECURITY_HEADERS
 from tests.integration.web_harness import Web, web_fixture  # noqa: F401 - `web`
 
 API = "/api/v1"
@@ -68,7 +68,11 @@ def test_signing_in_renews_the_csrf_seed(web: Web) -> None:
     token = web.csrf()
     signed_in = web.client.post(
         "/sign-in",
-        data={"email": "anna@example.org", "password": "correct horse battery", "csrf_token": token},
+        data={
+            "email": "anna@example.org",
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert signed_in.status_code == 303
