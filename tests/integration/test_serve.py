@@ -60,6 +60,7 @@ def test_serve_demo_prints_the_address_and_the_demo_sign_ins(
             "workers": 1,
             "proxy_headers": True,
             "log_level": "info",
+            "access_log": True,
         }
     ]
     again = run("serve", "--demo", "--port", "8001")

@@ -57,6 +57,12 @@ def serve(
         '"demo-therapist", a dozen patients with 8 weeks of sessions; once per database).',
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1-64)."),
+    access_log: bool = typer.Option(
+        True,
+        "--access-log/--no-access-log",
+        help="Print one line per request (uvicorn's access log); off behind a proxy that logs "
+        "them already.",
+    ),
 ) -> None:
     """Start the web app: pages for walkers and therapists, and the JSON API (/api/v1)."""
     c = cli()
@@ -97,4 +103,5 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        access_log=access_log,
     )

@@ -127,10 +127,14 @@ async def verified_form(request: Request) -> FormData:
     return form
 
 
-def send_csrf_cookie(request: Request, response: Response) -> None:
+def csrf_cookie_header(request: Request) -> tuple[bytes, bytes] | None:
+    """The ``set-cookie`` header of a seed made or renewed during this request, if one was."""
     seed = getattr(request.state, "new_csrf_seed", None)
-    if seed:
-        set_cookie(response, request, CSRF_COOKIE, seed, max_age=None)
+    if not seed:
+        return None
+    carrier = Response()
+    set_cookie(carrier, request, CSRF_COOKIE, seed, max_age=None)
+    return next(header for header in carrier.raw_headers if header[0] == b"set-cookie")
 
 
 # --- identity ---------------------------------------------------------------------------------
