@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.bootstrap import Services
 from retrowalk.domain import progression
+from retrowalk.domain.access import Actor, Role
 from retrowalk.domain.evidence import SOURCES
 from retrowalk.domain.models import (
     CheckIn,
@@ -38,6 +39,7 @@ from retrowalk.domain.models import (
 from retrowalk.domain.outcomes import KOOS12_ITEMS, BackwardWalkPopulation
 from retrowalk.domain.progression_window import cutoff_day
 from retrowalk.errors import Conflict, InvalidInput, NotFound
+from retrowalk.services import sessions as sessions_service
 from retrowalk.services.sessions import RECENT_SESSIONS
 from retrowalk.services.views import CheckInResult, Enrolment, LogResult
 from retrowalk.store.tables import (
@@ -576,3 +578,88 @@ def test_a_long_history_is_decided_as_on_the_whole_history(env: Env) -> None:
         checkin(env, day + 1, rng.choice([3, 4, 4, 4, 4, 4, 5]))
     assert taken["recent end"] >= 60
     assert taken["whole history"] >= 1
+
+
+# --- logging for an actor: decided before the write lock, the same decisions ------------------
+
+
+def _twins(env: Env) -> tuple[str, str]:
+    ann = env.services.enrol("Ann", KNEE_PAIN_4, weeks=6, now=T0).walker_id
+    bea = env.services.enrol("Bea", KNEE_PAIN_4, weeks=6, now=T0).walker_id
+    return ann, bea
+
+
+def _logged(days: float, rng: random.Random, target_s: float) -> LoggedSession:
+    pain = rng.choice([0, 1, 1, 2, 2, 2, 3, 5, 6, 8])
+    return LoggedSession(
+        performed_at=at(days, 10),
+        modality=Modality.OVERGROUND,
+        duration_s=target_s - (90.0 if rng.random() < 0.1 else 0.0),
+        pain_during_nprs=pain,
+        pain_after_nprs=rng.choice([pain, None]) if rng.random() < 0.1 else pain,
+        speed_m_s=0.6,
+        fell=rng.random() < 0.02,
+    )
+
+
+def test_logging_for_an_actor_decides_as_logging_inside_the_write(env: Env) -> None:
+    """Ann logs through ``log_session_as`` (decided in a read transaction, then written), Bea
+    the same sessions through ``log_session`` (decided inside the writing unit of work):
+    months of sessions, some logged late (before the latest one: decided inside the write),
+    check-ins, falls and resumes give both the same decisions and the same targets."""
+    ann, bea = _twins(env)
+    actor = Actor("account-of-ann", Role.WALKER, ann, "Ann")
+    rng = random.Random(5)
+    day = 0.0
+    for step in range(150):
+        late = step > 3 and rng.random() < 0.08
+        day = day if late else day + rng.choice([1.0, 1.0, 2.0, 3.0])
+        when = day - 1.5 if late else day
+        target = env.services.current_target(bea)
+        assert target is not None and env.services.current_target(ann) == target
+        logged = _logged(when, rng, target.duration_s)
+        now = at(day, 12)
+        mine = env.services.log_session_as(actor, ann, logged, now=now)
+        theirs = env.services.log_session(bea, logged, now=now)
+        assert mine.decision == theirs.decision, step
+        if not late and rng.random() < 0.7:
+            on = at(day + 1).date()
+            entry = CheckIn(on, rng.choice([4, 4, 4, 5]), 4)
+            for walker in (ann, bea):
+                env.services.check_in(walker, entry, today=on, now=at(day + 1, 1))
+        if theirs.decision.kind is DecisionKind.STOP:
+            assert env.services.resume(ann, now=at(day, 13))
+            assert env.services.resume(bea, now=at(day, 13))
+    assert env.services.current_target(ann) == env.services.current_target(bea)
+
+
+def test_a_change_between_the_decision_and_the_write_is_decided_again(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check-in stored after Ann's session was decided but before it is written (another
+    request, here regressing the target): the write sees the walker's counter moved and decides
+    again, as Bea's log does after the same check-in."""
+    ann, bea = _twins(env)
+    actor = Actor("account-of-ann", Role.WALKER, ann, "Ann")
+    for day in (1, 3, 5):
+        for walker in (ann, bea):
+            env.services.log_session(walker, session(day), now=at(day, 11))
+    planned = sessions_service._plan
+    on = at(6).date()
+    unsettled = CheckIn(on, 7, 4)  # next-morning pain above usual: a regression
+
+    plans = []
+
+    def plan_then_check_in(*args: object, **kwargs: object) -> object:
+        found = planned(*args, **kwargs)  # type: ignore[arg-type]
+        assert found is not None
+        plans.append(found)
+        env.services.check_in(ann, unsettled, today=on, now=at(6, 1))  # regresses the target
+        return found
+
+    monkeypatch.setattr(sessions_service, "_plan", plan_then_check_in)
+    mine = env.services.log_session_as(actor, ann, session(6), now=at(6, 12))
+    env.services.check_in(bea, unsettled, today=on, now=at(6, 1))
+    theirs = env.services.log_session(bea, session(6), now=at(6, 12))
+    assert mine.decision == theirs.decision
+    assert plans[0].decision != mine.decision  # taken on the target before the regression

@@ -14,7 +14,7 @@ new one does.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from retrowalk.domain import energy, progression
@@ -30,10 +30,11 @@ from retrowalk.domain.models import (
 )
 from retrowalk.domain.progression_window import cutoff_day
 from retrowalk.domain.validation import validate_checkin, validate_logged_session
-from retrowalk.errors import Conflict, NotFound
+from retrowalk.errors import Conflict, InvalidInput, NotFound
 from retrowalk.services.authorization import check as check_permission
 from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import CheckInResult, LogResult, NextView, SessionLogged
+from retrowalk.store._base import new_id
 from retrowalk.store.records import (
     ProgramState,
     ProgramStatus,
@@ -88,27 +89,49 @@ def _decide(work: UnitOfWork, walker: Walker, stored: AnyProgram) -> Decision:
     return _decide_latest(work, walker, stored)[0]
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A session about to be stored, later than every stored one: decided on before it is
+    written (``log_session_as``)."""
+
+    session: LoggedSession
+    id: str
+
+
+class _NotLatest(Exception):
+    """The pending session is not later than every stored one: decide after storing it."""
+
+
 def _decide_latest(
-    work: UnitOfWork, walker: Walker, stored: AnyProgram
+    work: UnitOfWork, walker: Walker, stored: AnyProgram, pending: _Pending | None = None
 ) -> tuple[Decision, str | None]:
-    """The decision, and the id of the latest session (the one it is about)."""
+    """The decision, and the id of the latest session (the one it is about); with a
+    ``pending`` session, as if it were stored already."""
     target, goal, body_mass_kg = _target(stored), stored.goal, walker.profile.body_mass_kg
     recent = work.sessions.recent(walker.id, RECENT_SESSIONS)
-    if not recent.complete:
-        checkins = work.checkins.recent(walker.id, after=cutoff_day(recent.sessions))
+    window, complete, latest_id = recent.sessions, recent.complete, recent.latest_id
+    if pending is not None:
+        if window and pending.session.performed_at <= window[-1].performed_at:
+            raise _NotLatest
+        window = [*window, pending.session]
+        complete = complete and len(window) <= RECENT_SESSIONS
+        window, latest_id = window[-RECENT_SESSIONS:], pending.id
+    if not complete:
+        checkins = work.checkins.recent(walker.id, after=cutoff_day(window))
         found = progression.decide_recent(
-            target, recent.sessions, checkins, goal=goal, body_mass_kg=body_mass_kg
+            target, window, checkins, goal=goal, body_mass_kg=body_mass_kg
         )
         if found is not None:
-            return found, recent.latest_id
+            return found, latest_id
+    if complete:
+        sessions = window
+    else:
+        sessions = work.sessions.history(walker.id)
+        sessions += [pending.session] if pending is not None else []
     decision = progression.decide(
-        target,
-        recent.sessions if recent.complete else work.sessions.history(walker.id),
-        work.checkins.history(walker.id),
-        goal=goal,
-        body_mass_kg=body_mass_kg,
+        target, sessions, work.checkins.history(walker.id), goal=goal, body_mass_kg=body_mass_kg
     )
-    return decision, recent.latest_id
+    return decision, latest_id
 
 
 RESUMED = "resume-cleared"
@@ -148,7 +171,21 @@ def decide_and_apply(
     work: UnitOfWork, walker: Walker, stored: AnyProgram, now: datetime
 ) -> Decision:
     """Decide, record the decision, and move the program's target (once per session)."""
-    decision, session_id = _decide_latest(work, walker, stored)
+    decision, session_id, recorded = _next_decision(work, walker, stored)
+    if not recorded:
+        _record(work, walker, stored, decision, session_id, now)
+    return decision
+
+
+def _next_decision(
+    work: UnitOfWork,
+    walker: Walker,
+    stored: AnyProgram,
+    pending: _Pending | None = None,
+) -> tuple[Decision, str | None, bool]:
+    """The decision ``decide_and_apply`` takes, the session it is about, and whether it is
+    already recorded (the target moved once for that session already). Reads only."""
+    decision, session_id = _decide_latest(work, walker, stored, pending)
     if decision.kind is DecisionKind.STOP and _cleared_by_resume(work, walker.id, decision):
         decision = _hold(
             stored,
@@ -172,14 +209,24 @@ def decide_and_apply(
     )
     if already_moved and decision.kind is not DecisionKind.STOP:
         assert last is not None
-        return work.decisions.get(last[0]).decision
+        return work.decisions.get(last[0]).decision, session_id, True
+    return decision, session_id, False
+
+
+def _record(
+    work: UnitOfWork,
+    walker: Walker,
+    stored: AnyProgram,
+    decision: Decision,
+    session_id: str | None,
+    now: datetime,
+) -> None:
     work.decisions.add(walker.id, decision, session_id=session_id, made_at=now)
     if decision.kind is DecisionKind.STOP:
         if stored.status is ProgramStatus.ACTIVE:
             work.programs.pause(stored.id)
     elif decision.changes and decision.next_target is not None:
         work.programs.move_target(stored.id, decision.next_target)
-    return decision
 
 
 # Public names for the other use cases that change the history (imports, pain added later):
@@ -221,14 +268,65 @@ def log_session_as(
     uow: UowFactory, actor: Actor, walker_id: str, session: LoggedSession, *, now: datetime
 ) -> SessionLogged:
     """``log_session`` for ``actor`` (``Permission.RECORD`` on ``walker_id``, checked first,
-    as ``authorization.authorize_walker`` does) in one unit of work, answering the session as
-    stored (what ``records.get_session`` would read back) without reading it back."""
+    as ``authorization.authorize_walker`` does), answering the session as stored (what
+    ``records.get_session`` would read back) without reading it back.
+
+    The decision is taken first, in a read-only transaction that waits for no writer, on the
+    session as if stored (``_plan``); the writing unit of work then only checks that nothing of
+    the walker changed meanwhile (its ``walker_stamp`` counter, held until commit) and writes.
+    If something changed, or the session is not the walker's latest, it decides again inside
+    the writing unit of work, as every other use case does: the decision is the same either
+    way, and a SQLite writer holds the database for the writes alone."""
+    plan = _plan(uow, walker_id, session, now)
     with uow() as work:
         walker = check_permission(work, actor, walker_id, Permission.RECORD)
         validate_logged_session(session, now)
-        saved, decision = _log(work, walker, session, now)
+        if plan is not None and work.walkers.stamp(walker.id, hold=True) == plan.stamp:
+            saved = work.sessions.add(
+                walker.id,
+                session,
+                program_id=plan.stored.id,
+                created_at=now,
+                id=plan.pending.id,
+            )
+            decision = plan.decision
+            if not plan.recorded:
+                _record(work, walker, plan.stored, decision, plan.pending.id, now)
+        else:
+            saved, decision = _log(work, walker, session, now)
         work.commit()
     return SessionLogged(_as_read_back(saved), decision)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    stamp: int
+    stored: ProgramState
+    pending: _Pending
+    decision: Decision
+    recorded: bool
+
+
+def _plan(uow: UowFactory, walker_id: str, session: LoggedSession, now: datetime) -> _Plan | None:
+    """The decision on ``session`` as if stored, read without a writer's lock; None when the
+    writing unit of work must decide itself (bad input, no such walker or program: it says
+    why; a session not later than every stored one)."""
+    try:
+        validate_logged_session(session, now)
+    except InvalidInput:
+        return None
+    with uow(read_only=True) as work:
+        stamp = work.walkers.stamp(walker_id)  # first: a change after it is seen at writing
+        walker = work.walkers.find(walker_id) if stamp is not None else None
+        stored = work.programs.current_state(walker_id) if walker is not None else None
+        if stamp is None or walker is None or stored is None:
+            return None
+        pending = _Pending(session, new_id())
+        try:
+            decision, _, recorded = _next_decision(work, walker, stored, pending)
+        except _NotLatest:
+            return None
+    return _Plan(stamp, stored, pending, decision, recorded)
 
 
 def _as_read_back(saved: StoredSession) -> StoredSession:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from retrowalk.domain.models import Goal, Reason, ScreeningAnswers, ScreeningResult, Verdict
 from retrowalk.errors import Conflict, NotFound
@@ -24,7 +24,9 @@ from retrowalk.store.journal import CheckInRepository, DecisionRepository, Outco
 from retrowalk.store.programs import FIRST_SESSION, ProgramRepository
 from retrowalk.store.records import StoredScreening, Walker, WalkerProfile, WalkerStatus
 from retrowalk.store.session_log import SessionLogRepository
-from retrowalk.store.tables import ScreeningRow, WalkerRow
+from retrowalk.store.tables import ScreeningRow, WalkerRow, WalkerStampRow
+
+_STAMP = select(WalkerStampRow.version).where(WalkerStampRow.walker_id == bindparam("walker_id"))
 
 __all__ = [
     "FIRST_SESSION",
@@ -78,6 +80,16 @@ class WalkerRepository(Repository):
         """The walker with this id, or None (``get`` without the error)."""
         row = self._session.get(WalkerRow, walker_id)
         return None if row is None else _walker(row)
+
+    def stamp(self, walker_id: str, *, hold: bool = False) -> int | None:
+        """The walker's change counter (``walker_stamp``, kept by database triggers: it moves
+        with every change to the walker, its sessions, check-ins, programs, resumes and
+        decisions), or None for an unknown walker. ``hold`` locks the counter's row until the
+        transaction ends (PostgreSQL; a SQLite writer holds the whole database already), so
+        no other writer can change the walker in between."""
+        statement = _STAMP.with_for_update() if hold else _STAMP
+        found = self._session.execute(statement, {"walker_id": walker_id}).scalar()
+        return None if found is None else int(found)
 
     def list(self, *, limit: int | None = None, offset: int = 0) -> list[Walker]:
         statement = select(WalkerRow).order_by(WalkerRow.created_at, WalkerRow.id)
