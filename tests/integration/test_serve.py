@@ -28,6 +28,7 @@ def small_demo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str
     monkeypatch.setattr(credentials, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
     monkeypatch.setenv("RETROWALK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("RETROWALK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("RETROWALK_WEB_THREADS", "4")  # serve sets it: restored afterwards
     monkeypatch.setattr(
         serve_module,
         "fill_demo_clinic",
@@ -105,3 +106,37 @@ def test_make_run_serves_the_demo_and_the_readme_says_so() -> None:
     assert "make run" in readme and "http://127.0.0.1:8000" in readme
     assert demo.THERAPIST_EMAIL in readme and demo.THERAPIST_PASSWORD in readme
     assert "retrowalk start" in readme  # the CLI path stays documented
+
+
+def test_serve_hands_the_thread_count_to_its_workers(small_demo: list[dict[str, Any]]) -> None:
+    import os
+
+    assert run("serve", "--threads", "3").code == 0
+    assert os.environ["RETROWALK_WEB_THREADS"] == "3"
+    refused = run("serve", "--threads", "0")
+    assert refused.code == 2
+    assert "--threads" in refused.stderr and "1 to 256" in refused.stderr
+    assert len(small_demo) == 1  # the refused one never started a server
+
+
+def test_the_app_runs_its_routes_on_the_configured_threads(tmp_path: Path) -> None:
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from retrowalk.bootstrap import build_services
+    from retrowalk.settings import Settings
+    from retrowalk.web.app import create_app
+    from retrowalk.web.config import WebSettings
+
+    services = build_services(
+        Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", data_dir=tmp_path)
+    )
+    try:
+        for threads in (3, 7):
+            app = create_app(services, settings=WebSettings("k" * 40, threads=threads))
+            with TestClient(app) as client:
+                limiter = client.portal.call(anyio.to_thread.current_default_thread_limiter)
+                assert limiter.total_tokens == threads
+                assert client.get("/static/favicon.svg").status_code == 200
+    finally:
+        services.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from datetime import UTC, datetime
 
 import typer
@@ -10,6 +11,7 @@ import typer
 from retrowalk.cli.app import app, cli, handled
 from retrowalk.errors import InvalidInput
 from retrowalk.services.demo import DemoLogins, demo_logins, fill_demo_clinic
+from retrowalk.web.config import DEFAULT_THREADS, MAX_THREADS, check_threads
 
 WEB_PARTS = ("uvicorn",)
 
@@ -57,6 +59,12 @@ def serve(
         '"demo-therapist", a dozen patients with 8 weeks of sessions; once per database).',
     ),
     workers: int = typer.Option(1, "--workers", help="Worker processes (1-64)."),
+    threads: int = typer.Option(
+        DEFAULT_THREADS,
+        "--threads",
+        help=f"Threads per worker that run the routes (1-{MAX_THREADS}): a few serve more "
+        "than many (one interpreter lock).",
+    ),
     access_log: bool = typer.Option(
         True,
         "--access-log/--no-access-log",
@@ -71,6 +79,8 @@ def serve(
             raise InvalidInput("--port", port, "1 to 65535")
         if not 1 <= workers <= 64:
             raise InvalidInput("--workers", workers, "1 to 64")
+        check_threads("--threads", threads)
+        os.environ["RETROWALK_WEB_THREADS"] = str(threads)  # read by every worker
         if missing := _missing(WEB_PARTS):
             _fail(f"the web app needs a part that is not installed: {missing}")
         from retrowalk.settings import Settings

@@ -7,6 +7,12 @@ Environment variables (prefix ``RETROWALK_``):
   once, readable by its owner only), so links and forms survive a restart.
 - ``RETROWALK_PUBLIC_URL``: the address people reach the app at (e.g. ``https://clinic.example``),
   used in invitation and calendar links; unset: taken from each request.
+- ``RETROWALK_WEB_THREADS``: threads per worker process that run the routes (1-256; default
+  ``DEFAULT_THREADS``; ``retrowalk serve --threads``). The routes are mostly Python work under
+  one interpreter lock, so a few threads serve more than many: with 200 clients on 2 cores,
+  4 threads per worker answered the patient list at p95 48-80 ms where anyio's default of 40
+  gave 470-680 ms (``benchmarks/load_bench.py``, 2026-11-25). A thread waiting on a slow
+  upload or another writer holds its place meanwhile.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from retrowalk.settings import Settings
 
 SECRET_FILE_NAME = "web-secret"
+DEFAULT_THREADS = 4
+MAX_THREADS = 256
 MIN_SECRET_CHARS = 32
 
 
@@ -30,6 +38,7 @@ class WebEnvironment(BaseSettings):
 
     secret_key: str = Field(default="", repr=False)
     public_url: str = ""
+    web_threads: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class WebSettings:
     secret_key: str
     public_url: str = ""
     session_max_age_s: int = 14 * 24 * 3600
+    threads: int = DEFAULT_THREADS
 
     def __repr__(self) -> str:  # never print the key
         return f"WebSettings(public_url={self.public_url!r})"
@@ -66,4 +76,13 @@ def web_settings(settings: Settings, env: WebEnvironment | None = None) -> WebSe
         raise InvalidInput(
             "RETROWALK_SECRET_KEY", f"{len(key)} characters", f"at least {MIN_SECRET_CHARS}"
         )
-    return WebSettings(secret_key=key, public_url=env.public_url.rstrip("/"))
+    threads = env.web_threads or DEFAULT_THREADS
+    check_threads("RETROWALK_WEB_THREADS", threads)
+    return WebSettings(secret_key=key, public_url=env.public_url.rstrip("/"), threads=threads)
+
+
+def check_threads(field: str, threads: int) -> None:
+    if not 1 <= threads <= MAX_THREADS:
+        from retrowalk.errors import InvalidInput
+
+        raise InvalidInput(field, threads, f"1 to {MAX_THREADS}")
