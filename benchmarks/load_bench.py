@@ -78,6 +78,32 @@ both say the same: at 50 clients the server nearly keeps up (log p95 0.25-0.7 s)
 does not (log ~45-58 req/s served of 200 offered, p50 2-3 s; patient list 94-174 req/s). The
 target (p95 under 50 ms at 200 clients) is missed by far with either driver.
 
+Late 2026-11-25, wrk, a quiet machine (load average under 1 before each run), 2 workers, think
+1 s, p50 / p95 ms (req/s), after the day's changes (decisions read the latest 21 sessions;
+unconfirmed directions on their partial index; the patient list reused while no patient's
+``walker_stamp`` moved; log statements built once and Core inserts; the log decided before the
+write lock; plain ASGI middleware, uvloop and httptools), first with anyio's 40 threads per
+worker, then with 4 (``retrowalk serve --threads``, now the default):
+
+    backend     clients  static       log a session          patient list
+    40 threads
+    sqlite      50       2.0 / 3.4    15.6 / 45.5 (50.0)     8.7 / 17.0 (50.2)
+    sqlite      200      1.9 / 3.8    395 / 1005 (133)       40.7 / 680 (169)
+    postgresql  50       1.5 / 2.1    17.0 / 40.1 (49.7)     12.0 / 33.2 (49.8)
+    postgresql  200      1.7 / 3.5    608 / 1665 (106)       99.0 / 470 (173)
+    4 threads
+    sqlite      50       1.7 / 2.4    11.2 / 45.4 (49.7)     7.3 / 13.8 (50.3)
+    sqlite      200      1.6 / 3.2    382 / 581 (148)        18.6 / 86.6 (196)
+    postgresql  50       1.9 / 2.7    19.6 / 54.7 (49.9)     11.5 / 20.4 (50.1)
+    postgresql  200      1.6 / 3.2    545 / 798 (127)        316 / 714 (146)
+
+At 50 clients the target is met on both routes and back ends but PostgreSQL's log (55 ms); at
+200 it is missed: the log route serves 127-148 req/s of the 200 offered (the server's CPU:
+two UoWs, the token's own read transaction, and on PostgreSQL the database's processes on the
+same 2 cores), the patient list 146-196 (three SQLite runs with 4 threads gave p95 48, 72 and
+80 ms). SQLite runs with 4 threads at 200 clients (3 runs): log p95 320-514 ms, patient list
+48-80 ms.
+
 Usage: ``.venv/bin/python benchmarks/load_bench.py [--backend both] [--clients 50,200]
 [--duration 10] [--think 1.0] [--driver wrk|httpx] [--quick] [--json FILE]``.
 """
