@@ -40,7 +40,7 @@ from retrowalk.domain.outcomes import KOOS12_ITEMS, BackwardWalkPopulation
 from retrowalk.domain.progression_window import cutoff_day
 from retrowalk.errors import Conflict, InvalidInput, NotFound
 from retrowalk.services import sessions as sessions_service
-from retrowalk.services.sessions import RECENT_SESSIONS
+from retrowalk.services.deciding import RECENT_SESSIONS
 from retrowalk.services.views import CheckInResult, Enrolment, LogResult
 from retrowalk.store.tables import (
     CheckInRow,

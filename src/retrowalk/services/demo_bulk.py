@@ -4,7 +4,7 @@ Logging a year of sessions one call at a time re-reads the walker's program and 
 for every session and check-in (fine for a person, slow for 1,000 simulated patients). Here the
 history is kept in memory: every session and check-in is validated by the same domain checks
 and followed by ``progression.decide`` on the full history, with the rules of
-``services.sessions._decide_and_apply`` (a decision after every session and check-in; one
+``services.deciding.decide_and_apply`` (a decision after every session and check-in; one
 session moves the target at most once; a stop pauses the program). The rows are written at the
 end with ``BulkRepository``. ``tests/integration/test_demo.py`` checks that both paths store
 the same decisions for the same seed.

@@ -12,7 +12,7 @@ earlier state kept as a revision, keeping what only the walker knows (pain, rail
 notes, and the modality and direction unless given again).
 
 After a session is added or replaced, the same decision step as hand logging runs
-(``services.sessions.decide_and_apply``), so the progression engine treats an imported session
+(``services.deciding.decide_and_apply``), so the progression engine treats an imported session
 like a hand-logged one. An imported session has no pain until the walker reports it (None):
 the decision holds until ``add_pain`` (thomee1997: progression is guided by reported pain).
 
@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from retrowalk.domain.models import Decision, LoggedSession, Modality
 from retrowalk.domain.validation import PAIN, validate_logged_session
 from retrowalk.errors import Conflict, InvalidInput, NotFound, UnsupportedFile
+from retrowalk.services.deciding import decide_and_apply, require_program, require_state
 from retrowalk.services.direction import calibration_lookup
 from retrowalk.services.direction_check import CalibrationLookup, answered, awaiting_answer
 from retrowalk.services.heap import reusing_freed_memory
@@ -46,7 +47,6 @@ from retrowalk.services.recording_import import (
     read_recording,
     size_bytes,
 )
-from retrowalk.services.sessions import decide_and_apply, require_program, require_state
 from retrowalk.services.uow import UowFactory
 from retrowalk.services.views import LogResult
 from retrowalk.services.warmup_rule import WarmupPlan

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 from retrowalk.domain.models import Decision, LoggedSession
 from retrowalk.domain.validation import Range, validate_logged_session
 from retrowalk.errors import InvalidInput, NotFound
-from retrowalk.services import sessions as session_service
+from retrowalk.services import deciding
 from retrowalk.services.uow import UowFactory
 from retrowalk.store.records import (
     SessionRevision,
@@ -187,7 +187,7 @@ def _decide_again(work: UnitOfWork, found: Walker, now: datetime) -> Decision | 
     program = work.programs.current(found.id)
     if program is None:
         return None
-    return session_service.decide_and_apply(work, found, program, now)
+    return deciding.decide_and_apply(work, found, program, now)
 
 
 def checkins(uow: UowFactory, walker_ref: str | None) -> list[StoredCheckIn]:

@@ -9,7 +9,7 @@ A stop pauses the program until the walker, cleared by a clinician, resumes it (
 "a reported fall pauses the program until the therapist resumes it"). While paused, what is
 logged is kept but never moves the target. Resuming clears the warning signs reported so far:
 the same sign, seen again in a later decision about the same session, does not pause again; a
-new one does.
+new one does. The decision step itself is ``services.deciding``.
 """
 
 from __future__ import annotations
@@ -22,16 +22,29 @@ from retrowalk.domain.access import Actor, Permission
 from retrowalk.domain.models import (
     CheckIn,
     Decision,
-    DecisionKind,
     LoggedSession,
     PlannedSession,
-    Reason,
     SessionTarget,
 )
-from retrowalk.domain.progression_window import cutoff_day
 from retrowalk.domain.validation import validate_checkin, validate_logged_session
-from retrowalk.errors import Conflict, InvalidInput, NotFound
+from retrowalk.errors import Conflict, InvalidInput
 from retrowalk.services.authorization import check as check_permission
+from retrowalk.services.deciding import (
+    RESUMED,
+    AnyProgram,
+    NotLatest,
+    Pending,
+    decide,
+    decide_and_apply,
+    history_of,
+    hold,
+    latest_session_id,
+    next_decision,
+    record,
+    require_program,
+    require_state,
+    target_of,
+)
 from retrowalk.services.uow import UowFactory, current_week, find_walker
 from retrowalk.services.views import CheckInResult, LogResult, NextView, SessionLogged
 from retrowalk.store._base import new_id
@@ -44,191 +57,6 @@ from retrowalk.store.records import (
 )
 from retrowalk.store.unit_of_work import UnitOfWork
 
-
-def require_program(work: UnitOfWork, walker: Walker) -> StoredProgram:
-    stored = work.programs.current(walker.id)
-    if stored is None:
-        raise _no_program(walker)
-    return stored
-
-
-def require_state(work: UnitOfWork, walker: Walker) -> ProgramState:
-    """``require_program`` without the plan (logging and deciding never read it)."""
-    state = work.programs.current_state(walker.id)
-    if state is None:
-        raise _no_program(walker)
-    return state
-
-
-def _no_program(walker: Walker) -> NotFound:
-    return NotFound(
-        f"{walker.profile.display_name} has no program yet: run `retrowalk start` (or "
-        "`retrowalk screen` once a clinician has cleared you)"
-    )
-
-
-AnyProgram = StoredProgram | ProgramState
-
-
-def _target(stored: AnyProgram) -> SessionTarget:
-    if isinstance(stored, ProgramState):
-        return stored.target
-    return stored.current_target or stored.program.sessions[0].target
-
-
-def _history(work: UnitOfWork, walker_id: str) -> tuple[list[LoggedSession], list[CheckIn]]:
-    return work.sessions.history(walker_id), work.checkins.history(walker_id)
-
-
-RECENT_SESSIONS = 21
-"""Sessions read first for a decision (three weeks of daily sessions, seven of three a week);
-the whole history is read only when ``progression.decide_recent`` says they are not enough."""
-
-
-def _decide(work: UnitOfWork, walker: Walker, stored: AnyProgram) -> Decision:
-    return _decide_latest(work, walker, stored)[0]
-
-
-@dataclass(frozen=True)
-class _Pending:
-    """A session about to be stored, later than every stored one: decided on before it is
-    written (``log_session_as``)."""
-
-    session: LoggedSession
-    id: str
-
-
-class _NotLatest(Exception):
-    """The pending session is not later than every stored one: decide after storing it."""
-
-
-def _decide_latest(
-    work: UnitOfWork, walker: Walker, stored: AnyProgram, pending: _Pending | None = None
-) -> tuple[Decision, str | None]:
-    """The decision, and the id of the latest session (the one it is about); with a
-    ``pending`` session, as if it were stored already."""
-    target, goal, body_mass_kg = _target(stored), stored.goal, walker.profile.body_mass_kg
-    recent = work.sessions.recent(walker.id, RECENT_SESSIONS)
-    window, complete, latest_id = recent.sessions, recent.complete, recent.latest_id
-    if pending is not None:
-        if window and pending.session.performed_at <= window[-1].performed_at:
-            raise _NotLatest
-        window = [*window, pending.session]
-        complete = complete and len(window) <= RECENT_SESSIONS
-        window, latest_id = window[-RECENT_SESSIONS:], pending.id
-    if not complete:
-        checkins = work.checkins.recent(walker.id, after=cutoff_day(window))
-        found = progression.decide_recent(
-            target, window, checkins, goal=goal, body_mass_kg=body_mass_kg
-        )
-        if found is not None:
-            return found, latest_id
-    if complete:
-        sessions = window
-    else:
-        sessions = work.sessions.history(walker.id)
-        sessions += [pending.session] if pending is not None else []
-    decision = progression.decide(
-        target, sessions, work.checkins.history(walker.id), goal=goal, body_mass_kg=body_mass_kg
-    )
-    return decision, latest_id
-
-
-RESUMED = "resume-cleared"
-PAUSED = "hold-paused"
-CLEARED = "hold-cleared-sign"
-
-
-def _hold(stored: AnyProgram, rule_id: str, text: str) -> Decision:
-    """Keep the current target; the reason is a design choice (expert-opinion)."""
-    return Decision(
-        DecisionKind.HOLD, (Reason(rule_id, text, "expert-opinion"),), (), _target(stored)
-    )
-
-
-def _cleared_by_resume(work: UnitOfWork, walker_id: str, stop: Decision) -> bool:
-    """Whether every warning sign of ``stop`` was already stopped for, then cleared (resumed)."""
-    decisions = [d.decision for d in work.decisions.list(walker_id)]
-    resumed_at = [
-        i for i, d in enumerate(decisions) if any(r.rule_id == RESUMED for r in d.reasons)
-    ]
-    if not resumed_at:
-        return False
-    cleared = {
-        reason
-        for d in decisions[: resumed_at[-1]]
-        if d.kind is DecisionKind.STOP
-        for reason in d.reasons
-    }
-    return set(stop.reasons) <= cleared
-
-
-def _latest_session_id(work: UnitOfWork, walker_id: str) -> str | None:
-    return work.sessions.latest_id(walker_id)
-
-
-def decide_and_apply(
-    work: UnitOfWork, walker: Walker, stored: AnyProgram, now: datetime
-) -> Decision:
-    """Decide, record the decision, and move the program's target (once per session)."""
-    decision, session_id, recorded = _next_decision(work, walker, stored)
-    if not recorded:
-        _record(work, walker, stored, decision, session_id, now)
-    return decision
-
-
-def _next_decision(
-    work: UnitOfWork,
-    walker: Walker,
-    stored: AnyProgram,
-    pending: _Pending | None = None,
-) -> tuple[Decision, str | None, bool]:
-    """The decision ``decide_and_apply`` takes, the session it is about, and whether it is
-    already recorded (the target moved once for that session already). Reads only."""
-    decision, session_id = _decide_latest(work, walker, stored, pending)
-    if decision.kind is DecisionKind.STOP and _cleared_by_resume(work, walker.id, decision):
-        decision = _hold(
-            stored,
-            CLEARED,
-            "The warning sign reported earlier was cleared when you resumed the program after "
-            "seeing a clinician: carry on at the current level, and stop again at any new sign "
-            "(expert opinion).",
-        )
-    elif decision.kind is not DecisionKind.STOP and stored.status is ProgramStatus.PAUSED:
-        decision = _hold(
-            stored,
-            PAUSED,
-            "Your program is paused after a warning sign: what you log is kept, but the next "
-            "session does not change until a clinician has cleared you and the program is "
-            "resumed (by your therapist if you have one; otherwise by you: the Resume button "
-            "on today's page, or `retrowalk resume --cleared`) (expert opinion).",
-        )
-    last = work.decisions.latest_link(walker.id)  # (id, session id, moved), not decoded
-    already_moved = (
-        last is not None and session_id is not None and last[1] == session_id and last[2]
-    )
-    if already_moved and decision.kind is not DecisionKind.STOP:
-        assert last is not None
-        return work.decisions.get(last[0]).decision, session_id, True
-    return decision, session_id, False
-
-
-def _record(
-    work: UnitOfWork,
-    walker: Walker,
-    stored: AnyProgram,
-    decision: Decision,
-    session_id: str | None,
-    now: datetime,
-) -> None:
-    work.decisions.add(walker.id, decision, session_id=session_id, made_at=now)
-    if decision.kind is DecisionKind.STOP:
-        if stored.status is ProgramStatus.ACTIVE:
-            work.programs.pause(stored.id)
-    elif decision.changes and decision.next_target is not None:
-        work.programs.move_target(stored.id, decision.next_target)
-
-
 # Public names for the other use cases that change the history (imports, pain added later):
 # they run the same decision step as hand logging.
 
@@ -237,7 +65,7 @@ def current_target(uow: UowFactory, walker_ref: str | None) -> SessionTarget | N
     with uow(read_only=True) as work:
         walker = find_walker(work, walker_ref)
         stored = work.programs.current_state(walker.id)
-        return None if stored is None else _target(stored)
+        return None if stored is None else target_of(stored)
 
 
 def usual_pain(uow: UowFactory, walker_ref: str | None) -> int:
@@ -291,7 +119,7 @@ def log_session_as(
             )
             decision = plan.decision
             if not plan.recorded:
-                _record(work, walker, plan.stored, decision, plan.pending.id, now)
+                record(work, walker, plan.stored, decision, plan.pending.id, now)
         else:
             saved, decision = _log(work, walker, session, now)
         work.commit()
@@ -302,7 +130,7 @@ def log_session_as(
 class _Plan:
     stamp: int
     stored: ProgramState
-    pending: _Pending
+    pending: Pending
     decision: Decision
     recorded: bool
 
@@ -321,10 +149,10 @@ def _plan(uow: UowFactory, walker_id: str, session: LoggedSession, now: datetime
         stored = work.programs.current_state(walker_id) if walker is not None else None
         if stamp is None or walker is None or stored is None:
             return None
-        pending = _Pending(session, new_id())
+        pending = Pending(session, new_id())
         try:
-            decision, _, recorded = _next_decision(work, walker, stored, pending)
-        except _NotLatest:
+            decision, _, recorded = next_decision(work, walker, stored, pending)
+        except NotLatest:
             return None
     return _Plan(stamp, stored, pending, decision, recorded)
 
@@ -392,14 +220,14 @@ def resume_paused(
     that marks the warning signs reported so far as cleared (``resume`` and
     ``services.patients.resume_program`` both end here)."""
     work.programs.resume(stored.id)
-    resumed = _hold(
+    resumed = hold(
         stored,
         RESUMED,
         "A clinician has cleared you to continue: the program resumes at the current "
         "level (expert opinion).",
     )
     work.decisions.add(
-        walker_id, resumed, session_id=_latest_session_id(work, walker_id), made_at=now
+        walker_id, resumed, session_id=latest_session_id(work, walker_id), made_at=now
     )
 
 
@@ -416,13 +244,13 @@ def next_session(
     with uow(read_only=True) as work:
         walker = find_walker(work, walker_ref)
         stored = require_program(work, walker)
-        target = _target(stored)
+        target = target_of(stored)
         last = work.decisions.latest(walker.id)
-        decision = last.decision if last is not None else _decide(work, walker, stored)
+        decision = last.decision if last is not None else decide(work, walker, stored)
         week = current_week(stored, now)
         week_start = stored.created_at + timedelta(weeks=week - 1)
         done = sum(1 for s in work.sessions.list(walker.id, since=week_start))
-        sessions, checkins = _history(work, walker.id)
+        sessions, checkins = history_of(work, walker.id)
     preview = None
     if what_if_pain is not None:
         hypothetical = LoggedSession(
