@@ -64,6 +64,7 @@ from retrowalk.domain.progression_ladder import (
     with_value,
 )
 from retrowalk.domain.progression_rules import (
+    RAILS_HOLD,
     History,
     hold_reasons,
     levels,
@@ -275,7 +276,7 @@ def _progress(h: History) -> Decision:
                 DecisionKind.HOLD,
                 (
                     Reason(
-                        "hold-rails-near-fall",
+                        RAILS_HOLD,
                         "Next step would be letting go of the rails, but a near-fall was "
                         "reported while using them: keep holding the rails (expert opinion).",
                         "expert-opinion",

@@ -37,6 +37,10 @@ from retrowalk.domain.progression_ladder import (
 )
 from retrowalk.errors import InvalidInput
 
+RAILS_HOLD = "hold-rails-near-fall"
+"""The rule that keeps the rails after a near-fall on them (``progression._progress``); the
+recent-window check (``progression_window``) looks for it too."""
+
 
 @dataclass(frozen=True, slots=True)
 class History:
