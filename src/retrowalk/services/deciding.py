@@ -14,7 +14,6 @@ from datetime import datetime
 
 from retrowalk.domain import progression
 from retrowalk.domain.models import (
-    CheckIn,
     Decision,
     DecisionKind,
     LoggedSession,
@@ -56,10 +55,6 @@ def target_of(stored: AnyProgram) -> SessionTarget:
     if isinstance(stored, ProgramState):
         return stored.target
     return stored.current_target or stored.program.sessions[0].target
-
-
-def history_of(work: UnitOfWork, walker_id: str) -> tuple[list[LoggedSession], list[CheckIn]]:
-    return work.sessions.history(walker_id), work.checkins.history(walker_id)
 
 
 RECENT_SESSIONS = 21
@@ -143,10 +138,6 @@ def cleared_by_resume(work: UnitOfWork, walker_id: str, stop: Decision) -> bool:
         for reason in d.reasons
     }
     return set(stop.reasons) <= cleared
-
-
-def latest_session_id(work: UnitOfWork, walker_id: str) -> str | None:
-    return work.sessions.latest_id(walker_id)
 
 
 def decide_and_apply(

@@ -36,9 +36,7 @@ from retrowalk.services.deciding import (
     Pending,
     decide,
     decide_and_apply,
-    history_of,
     hold,
-    latest_session_id,
     next_decision,
     record,
     require_program,
@@ -227,7 +225,7 @@ def resume_paused(
         "level (expert opinion).",
     )
     work.decisions.add(
-        walker_id, resumed, session_id=latest_session_id(work, walker_id), made_at=now
+        walker_id, resumed, session_id=work.sessions.latest_id(walker_id), made_at=now
     )
 
 
@@ -250,7 +248,7 @@ def next_session(
         week = current_week(stored, now)
         week_start = stored.created_at + timedelta(weeks=week - 1)
         done = sum(1 for s in work.sessions.list(walker.id, since=week_start))
-        sessions, checkins = history_of(work, walker.id)
+        sessions, checkins = work.sessions.history(walker.id), work.checkins.history(walker.id)
     preview = None
     if what_if_pain is not None:
         hypothetical = LoggedSession(
