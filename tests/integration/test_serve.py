@@ -140,3 +140,19 @@ def test_the_app_runs_its_routes_on_the_configured_threads(tmp_path: Path) -> No
                 assert client.get("/static/favicon.svg").status_code == 200
     finally:
         services.close()
+
+
+def test_the_thread_count_from_the_environment_is_checked(tmp_path: Path) -> None:
+    from retrowalk.errors import InvalidInput
+    from retrowalk.settings import Settings
+    from retrowalk.web.config import DEFAULT_THREADS, WebEnvironment, web_settings
+
+    settings = Settings(data_dir=tmp_path)
+    key = "k" * 40
+    assert web_settings(settings, WebEnvironment(secret_key=key)).threads == DEFAULT_THREADS
+    assert web_settings(settings, WebEnvironment(secret_key=key, web_threads=7)).threads == 7
+    for wrong in (0, 257):
+        with pytest.raises(InvalidInput) as refused:
+            web_settings(settings, WebEnvironment(secret_key=key, web_threads=wrong))
+        assert refused.value.field == "RETROWALK_WEB_THREADS"
+        assert refused.value.allowed == "1 to 256"

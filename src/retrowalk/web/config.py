@@ -38,7 +38,7 @@ class WebEnvironment(BaseSettings):
 
     secret_key: str = Field(default="", repr=False)
     public_url: str = ""
-    web_threads: int = 0
+    web_threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def web_settings(settings: Settings, env: WebEnvironment | None = None) -> WebSe
         raise InvalidInput(
             "RETROWALK_SECRET_KEY", f"{len(key)} characters", f"at least {MIN_SECRET_CHARS}"
         )
-    threads = env.web_threads or DEFAULT_THREADS
+    threads = DEFAULT_THREADS if env.web_threads is None else env.web_threads
     check_threads("RETROWALK_WEB_THREADS", threads)
     return WebSettings(secret_key=key, public_url=env.public_url.rstrip("/"), threads=threads)
 
