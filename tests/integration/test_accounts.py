@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 import pytest
 from argon2 import PasswordHasher
@@ -28,7 +26,7 @@ from retrowalk.services import accounts, credentials, onboarding, sessions
 from retrowalk.services.uow import UowFactory
 from retrowalk.store.accounts_tables import ApiTokenRow, AuthSessionRow
 from retrowalk.store.records import ProgramStatus
-from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
+from retrowalk.store.unit_of_work import open_store
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
@@ -40,13 +38,6 @@ PRODUCTION_HASHER = credentials.HASHER  # before any test swaps it
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2 with the defaults takes ~0.1 s a hash; the tests use small parameters."""
     monkeypatch.setattr(credentials, "HASHER", CHEAP)
-
-
-@pytest.fixture
-def uow(database_url: str) -> Iterator[UowFactory]:
-    factory = open_store(database_url)
-    yield partial(UnitOfWork, factory)
-    close_store(factory)
 
 
 def answers(goal: Goal = Goal.KNEE_PAIN) -> ScreeningAnswers:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.errors import InvalidInput
 from retrowalk.sensing.direction_calibration import Calibration
@@ -16,7 +14,7 @@ from retrowalk.services.direction import (
     latest_calibration,
     store_calibration,
 )
-from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
+from retrowalk.store.unit_of_work import UnitOfWork
 from tests.integration.test_store import PROFILE, T0
 
 
@@ -33,13 +31,6 @@ def calibration(placement: str, pitch: float) -> Calibration:
         n_windows=37,
         has_gyro=True,
     )
-
-
-@pytest.fixture
-def uow(database_url: str) -> Iterator[Callable[..., UnitOfWork]]:
-    factory: sessionmaker[Session] = open_store(database_url)
-    yield partial(UnitOfWork, factory)
-    close_store(factory)
 
 
 @pytest.fixture

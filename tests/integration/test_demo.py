@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -25,13 +24,6 @@ NOW = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(credentials, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
-
-
-@pytest.fixture
-def uow(database_url: str) -> Iterator[UowFactory]:
-    factory = open_store(database_url)
-    yield partial(UnitOfWork, factory)
-    close_store(factory)
 
 
 def _history(uow: UowFactory) -> dict[str, dict[str, Any]]:

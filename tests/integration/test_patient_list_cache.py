@@ -3,10 +3,9 @@ counters (``walker_stamp``, kept by triggers) say when, on SQLite and on Postgre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
-from functools import partial
 
 import pytest
 from sqlalchemy import select, update
@@ -19,25 +18,12 @@ from retrowalk.services.patients import OverviewCache
 from retrowalk.services.uow import UowFactory
 from retrowalk.store.care import PatientData
 from retrowalk.store.tables import WalkerRow, WalkerStampRow
-from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
 from tests.integration.test_accounts import CHEAP, NOW, T0, _patient, session, sign_up
 
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(credentials, "HASHER", CHEAP)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[sessionmaker[Session]]:
-    factory = open_store(database_url)
-    yield factory
-    close_store(factory)
-
-
-@pytest.fixture
-def uow(store: sessionmaker[Session]) -> UowFactory:
-    return partial(UnitOfWork, store)
 
 
 def _stamp(uow: UowFactory, walker_id: str) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.domain.models import (
     Change,
@@ -42,18 +41,6 @@ CEST = timezone(timedelta(hours=2))
 T0 = datetime(2025, 3, 3, 7, 30, tzinfo=CEST)
 REASON = Reason("pain-safe", "Pain 0-2 during the session is safe.", "nemex2010")
 PROFILE = WalkerProfile("Ana", 58, 72.5, Goal.KNEE_PAIN, 3, forward_speed_m_s=1.2)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[sessionmaker[Session]]:
-    factory = open_store(database_url)
-    yield factory
-    close_store(factory)
-
-
-@pytest.fixture
-def uow(store: sessionmaker[Session]) -> Callable[..., UnitOfWork]:
-    return lambda **kwargs: UnitOfWork(store, **kwargs)
 
 
 @pytest.fixture

@@ -3,11 +3,10 @@ gives and keep the guarded writes' behaviour (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from retrowalk.domain.models import (
     Change,
@@ -23,25 +22,13 @@ from retrowalk.domain.models import (
 )
 from retrowalk.errors import Conflict, NotFound
 from retrowalk.store.records import SessionSource, WalkerProfile
-from retrowalk.store.unit_of_work import UnitOfWork, close_store, open_store
+from retrowalk.store.unit_of_work import UnitOfWork
 
 NEW_YORK_WINTER = timezone(timedelta(hours=-5))
 T0 = datetime(2026, 3, 2, 7, 30, 15, 250000, tzinfo=NEW_YORK_WINTER)
 REASON = Reason("pain-safe", "Pain 0-2 during the session is safe.", "nemex2010")
 FIRST = SessionTarget(Modality.OVERGROUND, 300.0, 0.6)
 SESSION_ID = "0b7c2a52-8a9e-4c55-9d7e-4a1e7f3c0001"
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[sessionmaker[Session]]:
-    factory = open_store(database_url)
-    yield factory
-    close_store(factory)
-
-
-@pytest.fixture
-def uow(store: sessionmaker[Session]) -> Callable[..., UnitOfWork]:
-    return lambda **kwargs: UnitOfWork(store, **kwargs)
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ and writers to one SQLite file take turns."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,18 +30,6 @@ NEW_YORK_WINTER = timezone(timedelta(hours=-5))
 T0 = datetime(2026, 3, 2, 7, 30, tzinfo=CEST)
 REASON = Reason("pain-safe", "Pain 0-2 during the session is safe.", "nemex2010")
 FIRST = SessionTarget(Modality.OVERGROUND, 300.0, 0.6)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[sessionmaker[Session]]:
-    factory = open_store(database_url)
-    yield factory
-    close_store(factory)
-
-
-@pytest.fixture
-def uow(store: sessionmaker[Session]) -> Callable[..., UnitOfWork]:
-    return lambda **kwargs: UnitOfWork(store, **kwargs)
 
 
 def _walker(uow: Callable[..., UnitOfWork]) -> str:
