@@ -116,8 +116,7 @@ def log_session_as(
                 id=plan.pending.id,
             )
             decision = plan.decision
-            if not plan.recorded:
-                record(work, walker, plan.stored, decision, plan.pending.id, now)
+            record(work, walker, plan.stored, decision, plan.pending.id, now)
         else:
             saved, decision = _log(work, walker, session, now)
         work.commit()
@@ -130,7 +129,6 @@ class _Plan:
     stored: ProgramState
     pending: Pending
     decision: Decision
-    recorded: bool
 
 
 def _plan(uow: UowFactory, walker_id: str, session: LoggedSession, now: datetime) -> _Plan | None:
@@ -152,7 +150,9 @@ def _plan(uow: UowFactory, walker_id: str, session: LoggedSession, now: datetime
             decision, _, recorded = next_decision(work, walker, stored, pending)
         except NotLatest:
             return None
-    return _Plan(stamp, stored, pending, decision, recorded)
+    # a new session has no decision yet: ``recorded`` is never true here, and if it were,
+    # the writing unit of work would decide (and find it) itself
+    return None if recorded else _Plan(stamp, stored, pending, decision)
 
 
 def _as_read_back(saved: StoredSession) -> StoredSession:
